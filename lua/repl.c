@@ -66,7 +66,6 @@ static int pushline(const Repl *r, int firstline) {
   int got = read_line(r, get_prompt(L, firstline), &b);
   lua_pop(L, 1);
   if (got != TS_LINE_OK) return got;
-  fprintf(stderr, "[DEBUG got '%s']\n", b);
   size_t l = strlen(b);
   if (l > 0 && b[l - 1] == '\n') b[--l] = '\0';
   if (firstline && b[0] == '=') /* compatibility with Lua 5.2, as lua does */

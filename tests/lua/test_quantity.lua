@@ -181,7 +181,7 @@ function T.concat_and_units()
   A.eq("turnover: " .. quantity "1.9 billion USD", "turnover: 1.9 bn USD")
   A.eq(quantity "20,000 TEU" .. " moved", "20,000 TEU moved")
   local units = quantity.units()
-  A.eq(table.concat(units, ","), "USD,TEU,persons,tonnes,flights,km,scholarships,enterprises")
+  A.eq(table.concat(units, ","), "USD,TEU,persons,tonnes,flights,km,scholarships,enterprises,days,years")
 end
 
 return T
