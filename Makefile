@@ -126,7 +126,7 @@ deps:
 
 # --- running and testing -----------------------------------------------------
 run: $(BIN)
-	./$(BIN) scripts/hello.lua
+	./$(BIN) scripts/overview.lua
 
 test: deps
 	@$(MAKE) --no-print-directory all unit

@@ -288,6 +288,7 @@ function M.install()
 
   _G.area = function(code) return M.get():area(code) end
   tradescope.sethelp(_G.area, "area(code): {code, name, kind, parent} of an ISO, UN/LOCODE or project code")
+  require "tradescope.check"
 end
 
 return M
