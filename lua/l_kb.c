@@ -422,9 +422,12 @@ static int rs_tostring(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg rs_methods[] = {
-  {"rows", rs_rows}, {"find", rs_find}, {"columns", rs_columns}, {"table", rs_table},
-  {NULL, NULL}
+static const ts_Reg rs_methods[] = {
+  {"rows", rs_rows, "rs:rows(): iterator: for i, row in rs:rows() do ... end (also #rs, rs[i])"},
+  {"find", rs_find, "rs:find{...}: the rows of rs that also match the filter"},
+  {"columns", rs_columns, "rs:columns(): the column names of rs's table"},
+  {"table", rs_table, "rs:table(): the name of rs's table"},
+  {NULL, NULL, NULL}
 };
 
 static int rs_index(lua_State *L) {
@@ -555,18 +558,19 @@ static int row_tostring(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg row_methods[] = {{"text", row_text}, {"fields", row_fields}, {NULL, NULL}};
+static const ts_Reg row_methods[] = {
+  {"text", row_text, "row:text(col): the field exactly as written in the file, or nil"},
+  {"fields", row_fields, "row:fields(): {column = text} of the row's non-empty fields"},
+  {NULL, NULL, NULL}
+};
 
 /* ---- registration ---------------------------------------------------------------------------- */
 
-static void new_type(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods) {
+static void new_type(lua_State *L, const char *name, const luaL_Reg *meta, const ts_Reg *methods) {
   luaL_newmetatable(L, name);
   luaL_setfuncs(L, meta, 0);
-  if (methods != NULL) {
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    lua_setfield(L, -2, "__methods");
-  }
+  ts_newlib(L, methods);
+  lua_setfield(L, -2, "__methods");
   lua_pop(L, 1);
 }
 

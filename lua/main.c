@@ -233,13 +233,14 @@ static void default_datadir(lua_State *L) {
   *slash = '\0';
   const char *tails[] = {"/data", "/../share/tradescope/data", "/../../data"};
   for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+    char dir[PATH_MAX];
     lua_pushfstring(L, "%s%s", exe, tails[i]);
-    if (is_dir(lua_tostring(L, -1))) {
-      ts_setdatadir(L, lua_tostring(L, -1));
-      lua_pop(L, 1);
+    int found = is_dir(lua_tostring(L, -1)) && realpath(lua_tostring(L, -1), dir) != NULL;
+    lua_pop(L, 1);
+    if (found) {
+      ts_setdatadir(L, dir);
       return;
     }
-    lua_pop(L, 1);
   }
 }
 
