@@ -228,4 +228,10 @@ void ts_openhost(lua_State *L) {
     lua_pushcfunction(L, b->open);
     lua_call(L, 0, 0);
   }
+
+  /* pretty is a tool users call from scripts too, not only the REPL's printer. */
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "tradescope.pretty");
+  lua_call(L, 1, 1);
+  lua_setglobal(L, "pretty");
 }
