@@ -59,7 +59,7 @@ STATIC_MODS := $(LIBDIR_SYS)/liblua5.4-filesystem.a $(LIBDIR_SYS)/liblua5.4-cjso
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test check-deps deps install uninstall clean unit bench fuzz
+.PHONY: all run test deps install uninstall clean unit
 all: $(BIN)
 
 $(B)/core/%.o: core/%.c
@@ -146,5 +146,9 @@ uninstall:
 
 clean:
 	rm -rf build tradescope
+
+# `make bench` / `make bench-peers` and `make fuzz` live beside their code.
+-include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 -include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d)

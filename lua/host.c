@@ -201,6 +201,28 @@ static void preload_embedded(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* An embedded module whose first line is "--@global NAME" is required at
+** start-up into global NAME: Lua-side tools (pretty, report, ...) register
+** themselves without a list to keep in step. */
+#define GLOBAL_MARK "--@global "
+
+static void install_globals(lua_State *L) {
+  for (const ts_Embedded *e = ts_embedded; e->module != NULL; e++) {
+    if (strncmp(e->source, GLOBAL_MARK, strlen(GLOBAL_MARK)) != 0) continue;
+    const char *name = e->source + strlen(GLOBAL_MARK);
+    size_t len = strcspn(name, " \r\n");
+    lua_getglobal(L, "require");
+    lua_pushstring(L, e->module);
+    lua_call(L, 1, 1);
+    lua_pushglobaltable(L);
+    lua_insert(L, -2);
+    lua_pushlstring(L, name, len);
+    lua_insert(L, -2);
+    lua_settable(L, -3);
+    lua_pop(L, 1);
+  }
+}
+
 static const ts_Reg host_funcs[] = {
   {"sethelp", l_sethelp, "tradescope.sethelp(f, text): record the one-line help of f"},
   {"addmodule", l_addmodule, "tradescope.addmodule(name, summary): list a module in help()"},
@@ -229,9 +251,5 @@ void ts_openhost(lua_State *L) {
     lua_call(L, 0, 0);
   }
 
-  /* pretty is a tool users call from scripts too, not only the REPL's printer. */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "tradescope.pretty");
-  lua_call(L, 1, 1);
-  lua_setglobal(L, "pretty");
+  install_globals(L);
 }

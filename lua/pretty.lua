@@ -1,3 +1,4 @@
+--@global pretty
 -- tradescope.pretty: values as readable text, for the REPL and for scripts.
 --
 --   pretty.format(v [, opts]) -> string
