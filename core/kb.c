@@ -4,11 +4,13 @@
 #include "kb.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -353,6 +355,7 @@ typedef struct row_check {
   const loc *at;
   ts_value *vals;   /* one per store column */
   ts_err *err;
+  const ts_csv_field *fields; /* the row's fields, for the position of a column */
 } row_check;
 
 typedef struct list_ctx {
@@ -490,6 +493,17 @@ static bool text_is(const row_check *rc, int col, const char *lit) {
 
 static int slice_len(const row_check *rc, int col) { return (int)rc->vals[col].u.str.len; }
 
+/* Where column `col` of the row is (for a message about that column). */
+static const loc *col_loc(const row_check *rc, const char *col, loc *out) {
+  *out = *rc->at;
+  int i = col_index(rc->t->schema, col);
+  if (i >= 0 && rc->fields != NULL) {
+    out->line = rc->fields[i].line;
+    out->col = rc->fields[i].col;
+  }
+  return out;
+}
+
 /* value/qualifier/value_high (or change/change_qualifier/change_high) agree. */
 static int check_group(row_check *rc, const char *value, const char *qual, const char *high,
                        const char *unit) {
@@ -498,23 +512,29 @@ static int check_group(row_check *rc, const char *value, const char *qual, const
   int ui = unit ? col_index(s, unit) : -1;
   if (vi < 0) return 0;
   const char *v = row_text(rc, vi), *q = row_text(rc, qi), *h = row_text(rc, hi);
+  loc l;
   if (v == NULL) {
-    if (q != NULL) return field_err(rc->at, qual, rc->err, "is set but '%s' is empty", value);
-    if (h != NULL) return field_err(rc->at, high, rc->err, "is set but '%s' is empty", value);
+    if (q != NULL)
+      return field_err(col_loc(rc, qual, &l), qual, rc->err, "is set but '%s' is empty", value);
+    if (h != NULL)
+      return field_err(col_loc(rc, high, &l), high, rc->err, "is set but '%s' is empty", value);
     return 0;
   }
-  if (q == NULL) return field_err(rc->at, qual, rc->err, "is empty but '%s' is set", value);
+  if (q == NULL)
+    return field_err(col_loc(rc, qual, &l), qual, rc->err, "is empty but '%s' is set", value);
   if (ui >= 0 && row_text(rc, ui) == NULL && strcmp(s->name, "trade") == 0)
-    return field_err(rc->at, unit, rc->err, "is empty but '%s' is set", value);
+    return field_err(col_loc(rc, unit, &l), unit, rc->err, "is empty but '%s' is set", value);
   bool range = text_is(rc, qi, "range");
-  if (range && h == NULL) return field_err(rc->at, high, rc->err, "is empty for a range");
+  if (range && h == NULL)
+    return field_err(col_loc(rc, high, &l), high, rc->err, "is empty for a range");
   if (!range && h != NULL)
-    return field_err(rc->at, high, rc->err, "is set but '%s' is not 'range'", qual);
+    return field_err(col_loc(rc, high, &l), high, rc->err, "is set but '%s' is not 'range'", qual);
   if (range && !(row_num(rc, hi) > row_num(rc, vi)))
-    return field_err(rc->at, high, rc->err, "'%.*s' is not above '%s' (%.*s)", slice_len(rc, hi), h,
-                     value, slice_len(rc, vi), v);
+    return field_err(col_loc(rc, high, &l), high, rc->err, "'%.*s' is not above '%s' (%.*s)",
+                     slice_len(rc, hi), h, value, slice_len(rc, vi), v);
   if (text_is(rc, qi, "direction_only") && fabs(row_num(rc, vi)) != 1)
-    return field_err(rc->at, value, rc->err, "must be 1 or -1 with direction_only");
+    return field_err(col_loc(rc, value, &l), value, rc->err,
+                     "must be 1 or -1 with direction_only");
   return 0;
 }
 
@@ -522,6 +542,7 @@ static int check_row(row_check *rc, const ts_csv_field *f, size_t n, const loc *
   const ts_kbschema *s = rc->t->schema;
   size_t ncols = ts_table_ncols(rc->t->store);
   for (size_t i = 0; i < ncols; i++) rc->vals[i] = ts_na();
+  rc->fields = f;
   for (size_t i = 0; i < n; i++)
     if (f[i].len > 0) rc->vals[i] = ts_strn(f[i].s, f[i].len);
   for (size_t i = 0; i < n; i++) {
@@ -583,13 +604,16 @@ static int push_order(ts_kbtable *t, uint32_t row, ts_err *err) {
 static int append_row(ts_kb *kb, ts_kbtable *t, const ts_csv_field *f, const loc *at,
                       uint64_t raw_off, uint32_t raw_len, bool ordered, ts_err *err) {
   ts_value vals[3 * MAXCOLS];
-  row_check rc = {kb, t, at, vals, err};
+  row_check rc = {kb, t, at, vals, err, NULL};
   uint32_t row = (uint32_t)ts_table_rows(t->store);
   if (check_row(&rc, f, t->schema->ncols, at) < 0 || grow_rows(t, (size_t)row + 1, err) < 0)
     return -1;
   t->row_line[row] = (uint32_t)f[0].line;
   ts_mark km = ts_table_mark(t->keys);
-  if (add_key(t, f[0].s, f[0].len, row, at, err) < 0) return -1;
+  loc key_at = *at;
+  key_at.line = f[0].line;
+  key_at.col = f[0].col;
+  if (add_key(t, f[0].s, f[0].len, row, &key_at, err) < 0) return -1;
   if (ts_table_append(t->store, vals, ts_table_ncols(t->store), err) < 0 ||
       (ordered && push_order(t, row, err) < 0)) {
     ts_table_rollback(t->keys, km);
@@ -615,13 +639,18 @@ static int check_header(const ts_kbschema *s, const ts_csv *r, ts_err *err) {
   return 0;
 }
 
-static int register_areas(ts_kb *kb, ts_kbtable *t, ts_err *err) {
+/* All or nothing: on a clash with a code already known, none is registered. */
+static int register_areas(ts_kb *kb, ts_kbtable *t, const char *path, ts_err *err) {
+  ts_mark cm = ts_table_mark(kb->codes), am = ts_table_mark(kb->areas);
   for (size_t i = 0; i < t->norder; i++) {
     uint32_t row = t->order[i];
     const char *code = ts_kbtable_text(t, 0, row, NULL);
     if (ts_kb_add_area(kb, code, ts_kbtable_text(t, 1, row, NULL), ts_kbtable_text(t, 2, row, NULL),
-                       ts_kbtable_text(t, 3, row, NULL), err) < 0)
-      return ts_errprefix(err, "%s:%u", t->schema->file, t->row_line[row]);
+                       ts_kbtable_text(t, 3, row, NULL), err) < 0) {
+      ts_table_rollback(kb->codes, cm);
+      ts_table_rollback(kb->areas, am);
+      return ts_errprefix(err, "%s:%u:1: column '%s'", path, t->row_line[row], t->schema->key);
+    }
   }
   return 0;
 }
@@ -664,7 +693,7 @@ int ts_kb_load(ts_kb *kb, const ts_kbschema *s, const char *path, ts_err *err) {
   ts_csv_free(&r);
   if (rc == 0) {
     kb->tables[idx] = t;
-    if (strcmp(s->name, "areas") == 0 && register_areas(kb, t, err) < 0) {
+    if (strcmp(s->name, "areas") == 0 && register_areas(kb, t, path, err) < 0) {
       kb->tables[idx] = NULL;
       rc = -1;
     }
@@ -703,7 +732,7 @@ int ts_kbtable_replace(ts_kb *kb, ts_kbtable *t, const char *id, const char *con
   int32_t k = ts_dict_find(t->keys, id, strlen(id));
   loc at = {NULL, 0, 0, t->schema->name, id};
   ts_value vals[3 * MAXCOLS];
-  row_check rc = {kb, t, &at, vals, err};
+  row_check rc = {kb, t, &at, vals, err, NULL};
   uint32_t row = (uint32_t)ts_table_rows(t->store);
   if (check_row(&rc, f, t->schema->ncols, &at) < 0 || grow_rows(t, (size_t)row + 1, err) < 0 ||
       ts_table_append(t->store, vals, ts_table_ncols(t->store), err) < 0)
@@ -742,6 +771,8 @@ static int write_row(ts_kbtable *t, FILE *out, const char *path, uint32_t row, b
 static int write_all(ts_kbtable *t, FILE *out, const char *path, ts_err *err) {
   if (fwrite(t->text, 1, t->header_len, out) != t->header_len)
     return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
+  if (t->norder > 0 && t->text[t->header_len - 1] != '\n' && fputs(t->eol, out) == EOF)
+    return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
   for (size_t i = 0; i < t->norder; i++)
     if (write_row(t, out, path, t->order[i], i + 1 == t->norder, err) < 0) return -1;
   return 0;
@@ -749,11 +780,21 @@ static int write_all(ts_kbtable *t, FILE *out, const char *path, ts_err *err) {
 
 int ts_kbtable_save(ts_kbtable *t, const char *path, ts_err *err) {
   char tmp[4096];
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= sizeof tmp)
-    return ts_errf(err, "%s: path too long", path);
-  int fd = mkstemp(tmp);
+  if (strlen(path) + 48 > sizeof tmp) return ts_errf(err, "%s: path too long", path);
+  /* Not mkstemp (always 0600): a new file gets the mode fopen would give it
+  ** (0666 less the umask, applied by open), a replaced file keeps its own. */
+  static _Atomic unsigned serial; /* tried names; a clash only means another try */
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(), serial++) >=
+        sizeof tmp)
+      return ts_errf(err, "%s: path too long", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) return ts_errf(err, "%s: cannot create a temporary file: %s", path, strerror(errno));
-  FILE *out = fdopen(fd, "wb");
+  struct stat st;
+  FILE *out = stat(path, &st) != 0 || fchmod(fd, st.st_mode & 07777) == 0 ? fdopen(fd, "wb") : NULL;
   if (out == NULL) {
     close(fd);
     unlink(tmp);
@@ -779,7 +820,8 @@ int ts_kb_select_all(const ts_kbtable *t, ts_sel *sel, ts_err *err) {
   sel->n = 0;
   if (ts_grow(&sel->alloc, &sel->rows, &sel->cap, t->norder, sizeof *sel->rows) < 0)
     return ts_errf(err, "%s: out of memory", t->schema->name);
-  memcpy(sel->rows, t->order, t->norder * sizeof *sel->rows);
+  if (t->norder > 0) /* an empty table has no arrays: memcpy(NULL, NULL, 0) is undefined */
+    memcpy(sel->rows, t->order, t->norder * sizeof *sel->rows);
   sel->n = t->norder;
   return 0;
 }

@@ -176,6 +176,10 @@ function Sources.__tostring(list)
 end
 
 local function source_of(kb, row)
+  if row.source == nil then
+    -- areas and sources have no source column (level 3: the caller of sources())
+    error("sources: " .. row.table .. " rows have no source", 3)
+  end
   local src = kb:get("sources", row.source)
   return setmetatable({
     table = row.table, id = row:text("id"), figure = M.format_row(row),
@@ -254,9 +258,34 @@ end
 local function domain(name)
   local schema = core.schema(name)
   local t = {}
-  t.find = function(filter) return M.get():find(name, filter) end
-  t.all = function() return M.get():find(name) end
-  t.get = function(id) return M.get():get(name, id) end
+  -- A bad filter is the caller's error: raised at the caller's line, not this file's.
+  local function call(method, arg)
+    local kb = M.get()
+    local ok, res = pcall(kb[method], kb, name, arg)
+    if not ok then
+      -- an out-of-memory error goes on unchanged (--max-memory recognises it)
+      if type(res) ~= "string" or res:find("^not enough memory") then error(res, 0) end
+      error(res, 3)
+    end
+    return res
+  end
+  local function check_arg(fname, v, want)
+    if type(v) ~= want then
+      error(string.format("bad argument #1 to '%s' (%s expected, got %s)", fname, want,
+        v == nil and "no value" or type(v)), 3)
+    end
+  end
+  t.find = function(filter)
+    if filter ~= nil then check_arg("find", filter, "table") end
+    local rs = call("find", filter)
+    return rs
+  end
+  t.all = function() local rs = call("find"); return rs end
+  t.get = function(id)
+    check_arg("get", id, "string")
+    local row = call("get", id)
+    return row
+  end
   t.columns = schema.columns
   tradescope.sethelp(t.find, name .. ".find{col = value | {values}, area = code, period = p, within = p}: rows of "
     .. name .. " matching every key")

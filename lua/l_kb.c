@@ -143,8 +143,10 @@ static void read_fields(lua_State *L, int idx, const ts_kbschema *s, const char 
   luaL_checktype(L, idx, LUA_TTABLE);
   for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
     const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-    if (key == NULL || col_of(s, key) < 0)
-      luaL_error(L, "%s has no column '%s'", s->name, key ? key : luaL_typename(L, -2));
+    if (key == NULL || col_of(s, key) < 0) { /* a data error: no Lua position, as raise() */
+      lua_pushfstring(L, "%s has no column '%s'", s->name, key ? key : luaL_typename(L, -2));
+      lua_error(L);
+    }
   }
   luaL_checkstack(L, (int)s->ncols, "too many columns");
   for (size_t i = 0; i < s->ncols; i++) {
@@ -252,12 +254,32 @@ static void check_area_values(lua_State *L, const ts_kb *kb, const char **vals, 
 
 static void check_enum_values(lua_State *L, const ts_kbcol *c, const char **vals, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    const char *p = strstr(c->allowed, vals[i]);
     size_t len = strlen(vals[i]);
-    while (p != NULL && !((p == c->allowed || p[-1] == '|') && (p[len] == '|' || p[len] == '\0')))
-      p = strstr(p + 1, vals[i]);
-    if (p == NULL) luaL_error(L, "'%s' is not a %s (one of %s)", vals[i], c->name, c->allowed);
+    bool found = false;
+    for (const char *p = c->allowed; !found && *p != '\0';) {
+      size_t item = strcspn(p, "|");
+      found = item == len && memcmp(p, vals[i], len) == 0;
+      p += item + (p[item] == '|');
+    }
+    if (!found) luaL_error(L, "'%s' is not a %s (one of %s)", vals[i], c->name, c->allowed);
   }
+}
+
+/* The period of filter `key` at idx (a period, a date or its notation); the
+** message names the filter, not a stack slot. */
+static ts_period filter_period(lua_State *L, int idx, const char *key) {
+  const ts_period *p = ts_testperiod(L, idx);
+  if (p != NULL) return *p;
+  const ts_date *d = ts_testdate(L, idx);
+  if (d != NULL) return ts_date_period(*d);
+  if (!lua_isstring(L, idx))
+    luaL_error(L, "filter '%s': expected a period, got %s", key, luaL_typename(L, idx));
+  size_t len;
+  const char *s = lua_tolstring(L, idx, &len); /* a copy: converting it in place is fine */
+  ts_period r;
+  ts_err e;
+  if (ts_period_parse(s, len, &r, &e) < 0) luaL_error(L, "filter '%s': %s", key, e.msg);
+  return r;
 }
 
 /* Narrows r->sel by one key = value pair (key at -2, value at -1). */
@@ -271,8 +293,8 @@ static void apply_filter(lua_State *L, const ts_kb *kb, rs_ud *r) {
   bool period_key = strcmp(key, "within") == 0 || (ci >= 0 && s->cols[ci].kind == TS_KB_PERIOD);
   if (period_key) {
     const char *col = strcmp(key, "within") == 0 ? "period" : key;
-    rc = ts_kb_filter_period(r->t, col, ts_checkperiod(L, -1), strcmp(key, "within") == 0,
-                             &r->sel, &err);
+    rc = ts_kb_filter_period(r->t, col, filter_period(L, lua_gettop(L), key),
+                             strcmp(key, "within") == 0, &r->sel, &err);
   } else if (strcmp(key, "area") == 0 && (ci < 0 || s->cols[ci].kind == TS_KB_AREAS)) {
     const char *vals[64];
     size_t n = filter_values(L, lua_gettop(L), vals, 64);
