@@ -126,7 +126,7 @@ deps:
 
 # --- running and testing -----------------------------------------------------
 run: $(BIN)
-	./$(BIN) scripts/overview.lua
+	./$(BIN) scripts/briefing.lua --print
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
