@@ -97,7 +97,7 @@ local function source_footnote(id)
   return note
 end
 
-function Report:_add_footnote(key, make)
+local function add_footnote(self, key, make)
   local n = self.cited[key]
   if n then return n end
   local note = make()
@@ -120,7 +120,7 @@ end
 
 -- The footnote numbers of x: a dataset row (its source), a result set or a
 -- list (each row), "table/id", or any other text (a note of its own).
-function Report:_cite(x, out)
+local function cite(self, x, out)
   out = out or {}
   local kind = fmt.kind(x)
   local function add(n)
@@ -129,15 +129,15 @@ function Report:_cite(x, out)
   end
   if kind == "row" then
     local id = x.table == "sources" and x:text("id") or x.source
-    if id then add(self:_add_footnote("source:" .. id, function() return source_footnote(id) end)) end
+    if id then add(add_footnote(self, "source:" .. id, function() return source_footnote(id) end)) end
   elseif kind == "resultset" then
-    for _, row in x:rows() do self:_cite(row, out) end
+    for _, row in x:rows() do cite(self, row, out) end
   elseif kind == "table" then
-    for _, v in ipairs(x) do self:_cite(v, out) end
+    for _, v in ipairs(x) do cite(self, v, out) end
   elseif kind == "string" then
     local row = dataset_row(x)
-    if row then return self:_cite(row, out) end
-    add(self:_add_footnote("note:" .. x, function() return {kind = "note", text = x} end))
+    if row then return cite(self, row, out) end
+    add(add_footnote(self, "note:" .. x, function() return {kind = "note", text = x} end))
   else
     fail("cannot footnote a " .. kind .. " (give a dataset row, a result set or a text)")
   end
@@ -146,12 +146,12 @@ end
 
 --- r:footnote(x): footnotes x (row, result set, "table/id" or text); returns its numbers.
 function Report:footnote(x)
-  return table.unpack(self:_cite(x))
+  return table.unpack(cite(self, x))
 end
 
 -- ---- blocks ------------------------------------------------------------------
 
-function Report:_add(block)
+local function add_block(self, block)
   self.blocks[#self.blocks + 1] = block
   return self
 end
@@ -163,16 +163,16 @@ function Report:heading(text, level)
   if math.type(level) ~= "integer" or level < 2 or level > 4 then
     fail("heading: level must be 2, 3 or 4 (1 is the title)")
   end
-  return self:_add{type = "heading", text = text, level = level}
+  return add_block(self, {type = "heading", text = text, level = level})
 end
 
 local function span_of(self, piece)
   local kind = fmt.kind(piece)
   if kind == "string" then return {text = piece} end
-  if kind == "row" then return {text = input.figure(piece).text, refs = self:_cite(piece)} end
+  if kind == "row" then return {text = input.figure(piece).text, refs = cite(self, piece)} end
   if kind == "table" then
     if piece.ref == nil then fail("paragraph: a table piece must be {ref = source}") end
-    return {text = "", refs = self:_cite(piece.ref)}
+    return {text = "", refs = cite(self, piece.ref)}
   end
   if kind == "number" or kind == "quantity" or kind == "period" or kind == "date" then
     return {text = fmt.cell(piece).text}
@@ -187,29 +187,29 @@ function Report:paragraph(text, opts)
   local pieces = type(text) == "table" and text or {check_text(text, "paragraph")}
   local spans = {}
   for _, piece in ipairs(pieces) do spans[#spans + 1] = span_of(self, piece) end
-  if opts and opts.source ~= nil then spans[#spans + 1] = {text = "", refs = self:_cite(opts.source)} end
-  return self:_add{type = "paragraph", spans = spans}
+  if opts and opts.source ~= nil then spans[#spans + 1] = {text = "", refs = cite(self, opts.source)} end
+  return add_block(self, {type = "paragraph", spans = spans})
 end
 
 --- r:note(text): a remark set apart from the text (method, caveat).
 function Report:note(text)
-  return self:_add{type = "note", text = check_text(text, "note")}
+  return add_block(self, {type = "note", text = check_text(text, "note")})
 end
 
 --- r:table(result set | rows[, {columns = {...}, caption = ...}])
 function Report:table(rows, opts)
-  local block = input.table(rows, opts, function(x) return self:_cite(x) end)
+  local block = input.table(rows, opts, function(x) return cite(self, x) end)
   self.ntables = self.ntables + 1
   block.number = self.ntables
-  return self:_add(block)
+  return add_block(self, block)
 end
 
 --- r:chart{series = ..., kind = "bar"|"line", title, unit, x = "period", y = "value", xlabel, ylabel}
 function Report:chart(opts)
-  local block = input.chart(opts, function(x) return self:_cite(x) end)
+  local block = input.chart(opts, function(x) return cite(self, x) end)
   self.ncharts = self.ncharts + 1
   block.number = self.ncharts
-  return self:_add(block)
+  return add_block(self, block)
 end
 
 -- ---- output --------------------------------------------------------------------

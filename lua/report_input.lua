@@ -134,8 +134,8 @@ local function drop_empty(cols, rows)
   return out
 end
 
-local function dataset_rows(list, opts, cite)
-  local tname = list[1] and list[1].table
+local function dataset_rows(list, opts, cite, tname)
+  tname = tname or (list[1] and list[1].table)
   for _, row in ipairs(list) do
     if row.table ~= tname and not opts.columns then
       fail("table: rows from different dataset tables (" .. tname .. " and " .. row.table
@@ -163,7 +163,7 @@ local function dataset_rows(list, opts, cite)
     local _, has = columns_of_table(row.table)
     rows[i] = {cells = cells, refs = cite(row), id = row:text(has.id and "id" or "code")}
   end
-  if not opts.columns then cols = drop_empty(cols, rows) end
+  if not opts.columns and #rows > 0 then cols = drop_empty(cols, rows) end
   return cols, rows
 end
 
@@ -181,9 +181,18 @@ local function union_keys(list)
   return keys
 end
 
+-- Adds footnote numbers to a list that holds each once.
+local function merge(refs, more)
+  for _, n in ipairs(more) do
+    local seen = false
+    for _, m in ipairs(refs) do seen = seen or m == n end
+    if not seen then refs[#refs + 1] = n end
+  end
+end
+
 local function plain_cell(v, refs, cite)
   if fmt.kind(v) == "row" then
-    for _, n in ipairs(cite(v)) do refs[#refs + 1] = n end
+    merge(refs, cite(v))
     return row_figure(v)
   end
   return fmt.cell(v)
@@ -223,7 +232,7 @@ local function as_list(x)
   if kind == "resultset" then
     local list = {}
     for i, row in x:rows() do list[i] = row end
-    return list, true
+    return list, true, x:table()
   end
   if kind ~= "table" then
     fail("table: expected a result set or a list of rows, got " .. kind)
@@ -247,9 +256,9 @@ end
 function M.table(input, opts, cite)
   opts = opts or {}
   if type(opts) ~= "table" then fail("table: options must be a table") end
-  local list, dataset = as_list(input)
+  local list, dataset, tname = as_list(input)
   local cols, rows
-  if dataset then cols, rows = dataset_rows(list, opts, cite)
+  if dataset then cols, rows = dataset_rows(list, opts, cite, tname)
   else cols, rows = plain_rows(list, opts, cite) end
   for _, r in ipairs(rows) do table.sort(r.refs) end
   with_numeric(cols, rows)
@@ -297,7 +306,7 @@ local function chart_point(item, i, o, cite)
     if v == nil then v = item[o.y] end
     if item.source ~= nil then refs = cite(item.source) end
     if fmt.kind(v) == "row" then
-      for _, n in ipairs(cite(v)) do refs[#refs + 1] = n end
+      merge(refs, cite(v))
       v = (o.y == "change" and v.change) or v.value
     end
   else

@@ -129,13 +129,22 @@ local function svg_text(x, y, s, attrs)
   return string.format('<text x="%s" y="%s"%s>%s</text>', num(x), num(y), attrs or "", esc(s))
 end
 
-local function value_label(p, band)
-  local s = p.text
-  if text_w(s, VALUE_FONT) > band - 4 then
-    local short = s:gsub(" [^ %d]+$", "") -- the unit is on the axis
-    if text_w(short, VALUE_FONT) <= band - 4 then s = short end
+-- The values written over the points: in full when they fit their band,
+-- else without the unit (it is on the axis), else none at all: labels that
+-- run into each other help nobody, and the values stay in the chart's
+-- description and in the text and Markdown forms.
+local function value_labels(points, band)
+  local full, short = {}, {}
+  local fits_full, fits_short = true, true
+  for i, p in ipairs(points) do
+    full[i] = p.text
+    short[i] = p.text:gsub(" [^ %d]+$", "")
+    fits_full = fits_full and text_w(full[i], VALUE_FONT) <= band - 4
+    fits_short = fits_short and text_w(short[i], VALUE_FONT) <= band - 4
   end
-  return s
+  if fits_full then return full end
+  if fits_short then return short end
+  return nil
 end
 
 local function triangle(x, y, up)
@@ -203,14 +212,31 @@ local function legend_items(points, kind)
   elseif seen.range then
     items[#items + 1] = {"whisker", "bar: range, from its low to its high end"}
   end
-  if seen.more_than then items[#items + 1] = {"more_than", "arrowhead: more than the value shown"} end
-  if seen.less_than then items[#items + 1] = {"less_than", "dashed: less than the value shown"} end
+  if seen.more_than then items[#items + 1] = {"more_than", "arrowhead up: more than the value shown"} end
+  if seen.less_than and kind == "bar" then
+    items[#items + 1] = {"less_than", "dashed: less than the value shown"}
+  elseif seen.less_than then
+    items[#items + 1] = {"below", "arrowhead down: less than the value shown"}
+  end
   return items
 end
 
-local function draw_legend(items, y, id, out)
-  local x = 16
-  for _, it in ipairs(items) do
+-- Where each legend item goes: left to right, on a new row when the next
+-- one would pass the right edge.  Returns the positions and the row count.
+local function legend_layout(items)
+  local x, row, places = 16, 0, {}
+  for i, it in ipairs(items) do
+    local w = 20 + text_w(it[2], FONT)
+    if x > 16 and x + w > W - 16 then x, row = 16, row + 1 end
+    places[i] = {x = x, row = row}
+    x = x + w + 18
+  end
+  return places, #items > 0 and row + 1 or 0
+end
+
+local function draw_legend(items, places, top, id, out)
+  for i, it in ipairs(items) do
+    local x, y = places[i].x, top + places[i].row * 20
     if it[1] == "range" then
       out[#out + 1] = string.format('<rect x="%s" y="%s" width="14" height="10" fill="url(#%s-hatch)" stroke="%s"/>',
         num(x), num(y - 9), id, BAR)
@@ -219,12 +245,13 @@ local function draw_legend(items, y, id, out)
         num(x + 7), num(y + 1), num(y - 11), num(x + 2), num(y + 1), num(x + 2), num(y - 11), BAR)
     elseif it[1] == "more_than" then
       out[#out + 1] = triangle(x + 7, y - 10, true)
+    elseif it[1] == "below" then
+      out[#out + 1] = triangle(x + 7, y, false)
     else
       out[#out + 1] = string.format('<rect x="%s" y="%s" width="14" height="10" fill="none" stroke="%s" stroke-dasharray="4 3"/>',
         num(x), num(y - 9), BAR)
     end
     out[#out + 1] = svg_text(x + 20, y, it[2], ' font-size="' .. FONT .. '" fill="' .. INK .. '"')
-    x = x + 20 + text_w(it[2], FONT) + 18
   end
 end
 
@@ -241,11 +268,17 @@ function M.render(block, id)
   local n = #points
   local band = (right - left) / n
   local cats = category_layout(points, band)
-  local label_h = cats.slanted and 70 or cats.rows * (FONT + 3)
+  local label_h = (cats.rows or 0) * (FONT + 3)
+  if cats.slanted then -- the longest label at 35 degrees, plus its own height
+    local longest = 0
+    for _, p in ipairs(points) do longest = math.max(longest, text_w(p.label, FONT)) end
+    label_h = longest * 0.574 + FONT + 8
+  end
   local plot_bottom = plot_top + PLOT_H
   local xlabel_y = plot_bottom + 10 + label_h + (block.x_label and FONT + 8 or 0)
   local legend = legend_items(points, block.kind)
-  local height = xlabel_y + (#legend > 0 and 26 or 0) + 12
+  local places, legend_rows = legend_layout(legend)
+  local height = xlabel_y + (legend_rows > 0 and 6 + legend_rows * 20 or 0) + 12
   local function ymap(v) return plot_bottom - (v - ax.min) / (ax.max - ax.min) * PLOT_H end
 
   local out = {}
@@ -294,8 +327,9 @@ function M.render(block, id)
       .. BAR .. '" stroke-width="2"/>'
     for i, p in ipairs(points) do label_ys[i] = draw_point(p, cxs[i], ymap, out) end
   end
-  for i, p in ipairs(points) do
-    out[#out + 1] = svg_text(cxs[i], label_ys[i], value_label(p, band),
+  local values = value_labels(points, band)
+  for i = 1, values and #points or 0 do
+    out[#out + 1] = svg_text(cxs[i], label_ys[i], values[i],
       ' font-size="' .. VALUE_FONT .. '" text-anchor="middle" fill="' .. INK .. '"')
   end
   -- category labels and the x axis label
@@ -315,7 +349,7 @@ function M.render(block, id)
     out[#out + 1] = svg_text((left + right) / 2, xlabel_y, block.x_label,
       ' font-size="' .. FONT .. '" text-anchor="middle" fill="' .. INK .. '"')
   end
-  if #legend > 0 then draw_legend(legend, xlabel_y + 26, id, out) end
+  if #legend > 0 then draw_legend(legend, places, xlabel_y + 26, id, out) end
   out[#out + 1] = "</svg>"
   return table.concat(out, "\n")
 end

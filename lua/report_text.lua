@@ -95,10 +95,10 @@ local function legend(points)
   return table.concat(parts, "  ")
 end
 
---- The caption line of a chart: "Figure 1: title (unit)".
+--- The caption line of a chart: "Figure 1: title" (each value beside its
+--- bar carries its unit).
 function M.chart_caption(block)
-  local unit = block.unit and (" (" .. block.unit .. ")") or ""
-  return "Figure " .. block.number .. ": " .. fmt.one_line(block.title) .. unit
+  return "Figure " .. block.number .. ": " .. fmt.one_line(block.title)
 end
 
 --- The lines of a chart drawn with bars; `mark(refs)` as for tables.

@@ -186,6 +186,20 @@ function T.every_dataset_row_of_a_table_is_footnoted_with_its_source()
   end
 end
 
+function T.an_empty_result_set_keeps_its_columns()
+  local r = report.new{title = "t", as_of = "2025-01-31"}
+  r:table(tourism.find{origin = "CHN"}, {caption = "None"})
+  A.eq(r:render("csv"), "period,origin,destination,value,change,change_basis\n")
+end
+
+function T.a_row_in_two_cells_is_one_footnote()
+  local r = report.new{title = "t", as_of = "2025-01-31"}
+  local row = trade.get("t-vnru-2023q1")
+  r:table({{a = row, b = row}})
+  A.eq(r:render("csv"), "a,a_high,a_unit,a_qualifier,b,b_high,b_unit,b_qualifier,source\n"
+    .. "732000000,,USD,exact,732000000,,USD,exact,s000\n")
+end
+
 -- ---- the writers --------------------------------------------------------------------
 
 function T.json_reads_back_with_the_figures()
