@@ -112,7 +112,8 @@ unit: $(UNIT_BIN)
 
 # --- dependencies ------------------------------------------------------------
 DEB_PKGS := liblua5.4-dev lua-filesystem-dev lua-cjson-dev libcmocka-dev libreadline-dev \
-            pkg-config iso-codes tmux lua5.4 python3-html5lib
+            pkg-config iso-codes tmux lua5.4 python3-html5lib \
+            valgrind clang libclang-rt-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

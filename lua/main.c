@@ -4,7 +4,10 @@
 ** of its own, all spelled `--word`, which `lua` rejects, so none of them can
 ** change the meaning of a `lua` command line.
 */
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +21,31 @@
 #include "call.h"
 #include "host.h"
 #include "repl.h"
+#include "sandbox.h"
 
 #define LUA_INIT_VAR "LUA_INIT"
 #define LUA_INITVARVERSION LUA_INIT_VAR LUA_VERSUFFIX
 
 enum {
   HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_NOENV = 16,
-  HAS_HELP = 32, HAS_VERSION = 64, HAS_CHECK = 128
+  HAS_HELP = 32, HAS_VERSION = 64, HAS_CHECK = 128, HAS_SANDBOX = 256
 };
 
 typedef struct Options {
   int flags;
   int script;            /* index of the script in argv, or argc */
   const char *datadir;   /* --data DIR */
+  const char *outdir;    /* --out DIR */
+  size_t max_memory;     /* --max-memory SIZE in bytes; 0: none */
+  const char *memory_text;
+  double timeout;        /* --timeout SECONDS; 0: none */
+  const char *timeout_text;
+  const char *bad_value; /* why an option's value was refused */
 } Options;
+
+/* Loading mode of the chunks the user gives: text only under --sandbox
+** (a forged binary chunk can corrupt the interpreter). */
+static const char *chunk_mode = NULL;
 
 static void print_usage(FILE *out, const char *progname) {
   fprintf(out,
@@ -50,16 +64,30 @@ static void print_usage(FILE *out, const char *progname) {
     "  --data DIR  use the dataset in DIR (default: $TRADESCOPE_DATA, then the\n"
     "              installed dataset, then data/ beside the binary)\n"
     "  --check     validate the dataset and list conflicts between sources\n"
+    "  --max-memory SIZE  stop a script that takes more than SIZE bytes of Lua\n"
+    "              memory (SIZE: bytes, or a number with k, M or G: 500k, 64M, 1G)\n"
+    "  --timeout SECONDS  stop a script that runs longer than SECONDS\n"
+    "  --sandbox   no os.execute, io.popen, C modules or debug library; files\n"
+    "              written, removed or renamed only inside the output directory\n"
+    "  --out DIR   the output directory (default: reports; created by --sandbox)\n"
     "  --help      show this help and exit\n"
     "  --version   show version information and exit\n"
-    "Exit status: 0 on success, 1 on any error (as lua).\n",
+    "Exit status: 0 ok; 1 error (as lua); 3 --timeout exceeded; 4 --max-memory exceeded.\n",
     progname);
   fflush(out);
 }
 
+/* Our options that take a value as the next argument. */
+static int takes_value(const char *opt) {
+  static const char *const with_value[] = {"--data", "--max-memory", "--timeout", "--out"};
+  for (size_t i = 0; i < sizeof with_value / sizeof *with_value; i++)
+    if (strcmp(opt, with_value[i]) == 0) return 1;
+  return 0;
+}
+
 static void bad_option(const char *progname, const char *opt) {
   lua_writestringerror("%s: ", progname);
-  if (opt[0] == '-' && (opt[1] == 'e' || opt[1] == 'l' || strcmp(opt, "--data") == 0))
+  if (opt[0] == '-' && (opt[1] == 'e' || opt[1] == 'l' || takes_value(opt)))
     lua_writestringerror("'%s' needs argument\n", opt);
   else
     lua_writestringerror("unrecognized option '%s'\n", opt);
@@ -73,18 +101,70 @@ static void print_version(void) {
   lua_writeline();
 }
 
+/* SIZE: plain bytes, or a whole number with k, M or G (powers of 1024). */
+static int parse_size(const char *s, size_t *out) {
+  if (!isdigit((unsigned char)s[0])) return 0;
+  errno = 0;
+  char *end;
+  unsigned long long n = strtoull(s, &end, 10);
+  int shift = 0;
+  switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+  }
+  if (errno != 0 || *end != '\0' || n == 0 || n > (SIZE_MAX >> shift)) return 0;
+  *out = (size_t)n << shift;
+  return 1;
+}
+
+/* SECONDS: digits with an optional fraction, more than 0, at most a year. */
+static int parse_seconds(const char *s, double *out) {
+  size_t digits = strspn(s, "0123456789");
+  if (digits == 0) return 0;
+  size_t frac = s[digits] == '.' ? strspn(s + digits + 1, "0123456789") : 0;
+  if (frac > 0) digits += 1 + frac;
+  if (s[digits] != '\0') return 0;
+  *out = strtod(s, NULL);
+  return *out > 0 && *out <= 366 * 86400.0;
+}
+
+/* The value of an option written "--opt VALUE" or "--opt=VALUE", or NULL. */
+static const char *option_value(char **argv, int *i, const char *name) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(a, name, n) != 0) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (a[n] != '\0' || argv[*i + 1] == NULL) return NULL;
+  return argv[++*i];
+}
+
+static int value_option(char **argv, int *i, Options *o) {
+  const char *v;
+  if ((v = option_value(argv, i, "--data")) != NULL) o->datadir = v;
+  else if ((v = option_value(argv, i, "--out")) != NULL) o->outdir = v;
+  else if ((v = option_value(argv, i, "--max-memory")) != NULL) {
+    o->memory_text = v;
+    if (!parse_size(v, &o->max_memory))
+      o->bad_value = "--max-memory: expected a size in bytes, or a number with k, M or G "
+                     "(500k, 64M, 1G)";
+  } else if ((v = option_value(argv, i, "--timeout")) != NULL) {
+    o->timeout_text = v;
+    if (!parse_seconds(v, &o->timeout))
+      o->bad_value = "--timeout: expected a number of seconds above 0 (2, 0.5, 600)";
+  } else return 0;
+  return 1;
+}
+
 /* Our own options: whole words after "--".  Returns 0 on an unknown one. */
 static int long_option(char **argv, int *i, Options *o) {
   const char *a = argv[*i];
   if (strcmp(a, "--help") == 0) o->flags |= HAS_HELP;
   else if (strcmp(a, "--version") == 0) o->flags |= HAS_VERSION;
   else if (strcmp(a, "--check") == 0) o->flags |= HAS_CHECK;
-  else if (strncmp(a, "--data=", 7) == 0) o->datadir = a + 7;
-  else if (strcmp(a, "--data") == 0) {
-    if (argv[*i + 1] == NULL) return 0;
-    o->datadir = argv[++*i];
-  }
-  else return 0;
+  else if (strcmp(a, "--sandbox") == 0) o->flags |= HAS_SANDBOX;
+  else return value_option(argv, i, o);
   return 1;
 }
 
@@ -144,11 +224,11 @@ static int dochunk(lua_State *L, int status) {
 }
 
 static int dofile(lua_State *L, const char *name) {
-  return dochunk(L, luaL_loadfile(L, name));
+  return dochunk(L, luaL_loadfilex(L, name, chunk_mode));
 }
 
 static int dostring(lua_State *L, const char *s, const char *name) {
-  return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+  return dochunk(L, luaL_loadbufferx(L, s, strlen(s), name, chunk_mode));
 }
 
 /* -l g=mod: g = require "mod"; a plain -l mod sets global mod. */
@@ -191,7 +271,7 @@ static int run_args(lua_State *L, char **argv, int n) {
       if (status != LUA_OK) return 0;
     } else if (option == 'W') {
       lua_warning(L, "@on", 0);
-    } else if (strcmp(argv[i], "--data") == 0) {
+    } else if (takes_value(argv[i])) {
       i++;
     }
   }
@@ -211,7 +291,7 @@ static int push_script_args(lua_State *L) {
 static int handle_script(lua_State *L, char **argv) {
   const char *fname = argv[0];
   if (strcmp(fname, "-") == 0 && strcmp(argv[-1], "--") != 0) fname = NULL;
-  int status = luaL_loadfile(L, fname);
+  int status = luaL_loadfilex(L, fname, chunk_mode);
   if (status == LUA_OK) status = ts_docall(L, push_script_args(L), LUA_MULTRET);
   return ts_report(L, status);
 }
@@ -260,6 +340,21 @@ static int set_datadir(lua_State *L, const Options *o) {
   return 1;
 }
 
+/* Protected without a traceback: a refusal is one line. */
+static int enter_sandbox(lua_State *L, const Options *o) {
+  lua_pushcfunction(L, ts_opensandbox);
+  lua_pushstring(L, o->outdir ? o->outdir : TS_DEFAULT_OUTDIR);
+  if (ts_report(L, lua_pcall(L, 1, 0, 0)) != LUA_OK) return 0;
+  chunk_mode = "t";
+  return 1;
+}
+
+/* The limits apply from the start: LUA_INIT, -e, -l, the script, --check. */
+static void set_limits(lua_State *L, const Options *o) {
+  if (o->max_memory > 0) ts_limit_memory(L, o->max_memory, o->memory_text);
+  if (o->timeout > 0) ts_limit_time(L, o->timeout, o->timeout_text);
+}
+
 /* --check runs the dataset checker of the Lua library. */
 static int run_check(lua_State *L) {
   lua_getglobal(L, "require");
@@ -282,6 +377,8 @@ static int run_main(lua_State *L, int argc, char **argv, const Options *o) {
   luaL_openlibs(L);
   if (!set_datadir(L, o)) return 0;
   ts_openhost(L);
+  ts_setoutdir(L, o->outdir ? o->outdir : TS_DEFAULT_OUTDIR);
+  if ((o->flags & HAS_SANDBOX) && !enter_sandbox(L, o)) return 0;
   create_arg_table(L, argv, argc, script);
   lua_gc(L, LUA_GCRESTART);
   lua_gc(L, LUA_GCGEN, 0, 0);
@@ -305,11 +402,15 @@ static int run_main(lua_State *L, int argc, char **argv, const Options *o) {
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = (char **)lua_touserdata(L, 2);
-  Options o = {0, argc, NULL};
+  Options o = {.script = argc};
   luaL_checkversion(L);
   collect_args(argv, &o);
   if (o.flags == HAS_ERROR) {
     bad_option(ts_progname(), argv[o.script]);
+    return 0;
+  }
+  if (o.bad_value != NULL) {
+    ts_message(ts_progname(), o.bad_value);
     return 0;
   }
   if (o.flags & HAS_HELP) {
@@ -322,6 +423,7 @@ static int pmain(lua_State *L) {
     lua_pushboolean(L, 1);
     return 1;
   }
+  set_limits(L, &o);
   lua_pushboolean(L, run_main(L, argc, argv, &o));
   return 1;
 }
@@ -338,8 +440,10 @@ int main(int argc, char **argv) {
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
   int status = lua_pcall(L, 2, 1, 0);
+  ts_limit_release();
   int result = lua_toboolean(L, -1);
   ts_report(L, status);
+  int failure = ts_failure_status();
   lua_close(L);
-  return (result && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
+  return (result && status == LUA_OK) ? EXIT_SUCCESS : failure;
 }

@@ -63,5 +63,8 @@ for build in release asan; do
   run_layer "$build cli tests" env TS="$bin" bash tests/cli/run.sh
 done
 
+run_layer "valgrind core unit tests" bash tests/valgrind.sh build/release
+run_layer "fuzz regressions" make --no-print-directory fuzz-regress
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
