@@ -1,0 +1,45 @@
+/*
+** snapshot.h — bulk datasets saved as one binary file and opened with mmap.
+**
+** Layout (little-endian; a big-endian host refuses the file):
+**     0    magic "\x89TSBULK\n" (8 bytes: a text-mode transfer or a stray
+**          CSV is caught by the first byte)
+**     8    u32 format version (TS_SNAPSHOT_VERSION)   12  u32 0x01020304
+**     16   u64 file size        24  u64 rows          32  u32 columns
+**     36   i32 measure column   40  kind (16 bytes, NUL-padded)
+**     56   u64 dictionary offset, 64 u64 its size, 72 u64 its checksum
+**     80   u64 checksum of bytes 0..80 and the column table
+**     88   zero up to 128
+**     128  one 64-byte entry per column: name (24 bytes, NUL-padded),
+**          u32 type (ts_type), i32 lo, i32 hi, u32 zero, u64 offset,
+**          u64 size, u64 checksum of the data
+**     the dictionary: u32 count, then per string u32 length and the bytes
+**     the columns, each at an offset that is a multiple of 64
+** Checksums are XXH64 with seed 0 (ts_hash64).
+**
+** Opening reads and checks the header, the column table and the
+** dictionary (so a wrong file, another version, a truncated or corrupt
+** header is refused at once) and maps the columns without reading them:
+** the time to open does not grow with the rows.  A column's checksum is
+** checked the first time a query reads it (ts_bulk_need), or at once with
+** `verify`.  Saving writes a temporary file beside the target and renames
+** it into place, so a reader sees the old file or the new one, never half.
+*/
+#ifndef TS_SNAPSHOT_H
+#define TS_SNAPSHOT_H
+
+#include <stdbool.h>
+
+#include "bulk.h"
+#include "error.h"
+
+#define TS_SNAPSHOT_VERSION 1
+
+int ts_snapshot_save(ts_bulk *b, const char *path, ts_err *err);
+
+/* NULL and "snap.tsb: not a tradescope snapshot", "... is format version
+** 2; this tradescope reads version 1", "... is truncated (... bytes, the
+** header says ...)", "... is corrupt (header checksum mismatch)". */
+ts_bulk *ts_snapshot_open(const char *path, bool verify, const ts_alloc *a, ts_err *err);
+
+#endif

@@ -1,0 +1,380 @@
+--@global bulk
+-- tradescope.bulk — bulk trade statistics (CEPII BACI, UN Comtrade) from
+-- Lua.  The columns and every query live in C (lua/l_bulk.c over
+-- core/bulkquery.c); this module adds what is Lua's to do: finding the
+-- files, mapping country codes to areas, the grouping object, printing,
+-- and trade.import_baci / trade.import_comtrade / trade.open.
+--
+-- Country codes.  BACI and Comtrade use UN numeric codes, mostly ISO 3166
+-- numeric ones.  A dataset maps them to area codes (ISO alpha-3 or a
+-- project code), in this order:
+--   1. BACI's country_codes_V*.csv beside the imported file, when there;
+--   2. the override table below, for the codes that are not ISO's;
+--   3. the ISO 3166-1 numeric codes of Debian's iso-codes.
+local core = require "tradescope.bulkcore"
+local cjson = require "cjson.safe"
+local lfs = require "lfs"
+
+local M = {}
+local methods = core.methods
+
+-- UN statistical codes that are not ISO 3166 numeric codes (or that name
+-- no ISO country), and the area each stands for.
+M.OVERRIDES = {
+  [842] = "USA",     -- United States incl. Puerto Rico and US Virgin Islands (ISO 840)
+  [251] = "FRA",     -- France incl. Monaco (ISO 250)
+  [699] = "IND",     -- India incl. Sikkim (ISO 356)
+  [757] = "CHE",     -- Switzerland incl. Liechtenstein (ISO 756)
+  [579] = "NOR",     -- Norway incl. Svalbard and Jan Mayen (ISO 578)
+  [490] = "X-OASIA", -- "Other Asia, nes": UN statistics' name for Taiwan's trade
+  [58] = "X-BELLUX", -- Belgium-Luxembourg (before 1999)
+  [711] = "X-SACU",  -- Southern African Customs Union (before 2000)
+  [899] = "X-AREASNES", -- "Areas, nes"
+  [0] = "X-WORLD",   -- Comtrade partner 0: the World
+}
+M.OVERRIDE_NAMES = {
+  ["X-OASIA"] = "Other Asia, nes", ["X-BELLUX"] = "Belgium-Luxembourg",
+  ["X-SACU"] = "Southern African Customs Union", ["X-AREASNES"] = "Areas, nes",
+  ["X-WORLD"] = "World",
+}
+
+-- Columns that hold country codes.
+local AREA_COLUMNS = {exporter = true, importer = true, reporter = true, partner = true,
+  partner2 = true}
+
+local ISO_DIR = os.getenv("TRADESCOPE_ISO_CODES") or "/usr/share/iso-codes/json"
+local iso_cache
+
+-- numeric code -> {alpha3, name} from iso-codes (read once).
+local function iso_numeric()
+  if iso_cache then return iso_cache end
+  local path = ISO_DIR .. "/iso_3166-1.json"
+  local f, err = io.open(path, "rb")
+  if not f then error("cannot read ISO 3166 codes: " .. err .. " (install iso-codes)", 0) end
+  local doc, jerr = cjson.decode(f:read("a"))
+  f:close()
+  if not doc then error(path .. ": not valid JSON: " .. jerr, 0) end
+  iso_cache = {}
+  for _, c in ipairs(doc["3166-1"]) do
+    iso_cache[tonumber(c.numeric)] = {c.alpha_3, c.name}
+  end
+  return iso_cache
+end
+
+local function dir_of(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+
+local function is_dir(path) return lfs.attributes(path, "mode") == "directory" end
+
+-- The newest country_codes_V*.csv in dir, or nil.
+local function country_codes_file(dir)
+  local best
+  for f in lfs.dir(dir) do
+    if f:match("^country_codes_V.*%.csv$") and (not best or f > best) then best = f end
+  end
+  return best and dir .. "/" .. best
+end
+
+local function column(header, ...)
+  for _, name in ipairs({...}) do
+    for i, h in ipairs(header) do if h == name then return i end end
+  end
+end
+
+-- Reads BACI's country codes: {[code] = iso3}, {[code] = name}.
+local function read_country_codes(path)
+  local t = core.read_csv(path)
+  local ci = column(t.header, "country_code")
+  local ii = column(t.header, "country_iso3", "iso_3digit_alpha")
+  local ni = column(t.header, "country_name", "country_name_full", "country_name_abbreviation")
+  if not ci or not ii then
+    error(path .. ":1:1: expected columns country_code and country_iso3 (BACI country codes)", 0)
+  end
+  local areas, names = {}, {}
+  for n, row in ipairs(t.rows) do
+    local code = math.tointeger(tonumber(row[ci]))
+    if not code then
+      error(string.format("%s:%d:1: '%s' is not a country code", path, n + 1, row[ci]), 0)
+    end
+    if row[ii]:match("^%u%u%u$") then areas[code] = row[ii] end
+    names[code] = ni and row[ni] or nil
+  end
+  return areas, names
+end
+
+--- The area map of a dataset: meta.areas[code] = area code, meta.names.
+local function set_areas(meta, dir)
+  local file = dir and country_codes_file(dir)
+  local areas, names = {}, {}
+  if file then areas, names = read_country_codes(file) end
+  meta.area_source = file or "iso-codes and tradescope's overrides"
+  meta.areas, meta.names = areas, names
+end
+
+local function area_of(meta, code)
+  if code == nil then return nil end
+  local a = meta.areas and meta.areas[code]
+  if a then return a end
+  a = M.OVERRIDES[code]
+  if a then return a end
+  local iso = iso_numeric()[code]
+  return iso and iso[1]
+end
+
+--- bulk.area(code [, ds]): the area code (ISO alpha-3 or X-...) of a UN numeric code.
+function M.area(code, ds)
+  return area_of(ds and ds:meta() or {}, code)
+end
+
+-- Every numeric code that stands for `area` (an alpha-3 or X- code), for filters.
+local function codes_of(meta, area)
+  local out, seen = {}, {}
+  local function add(code)
+    if not seen[code] then seen[code] = true; out[#out + 1] = code end
+  end
+  for code, a in pairs(meta.areas or {}) do if a == area then add(code) end end
+  for code, a in pairs(M.OVERRIDES) do if a == area then add(code) end end
+  for code, iso in pairs(iso_numeric()) do
+    if iso[1] == area and not (meta.areas and meta.areas[code]) then add(code) end
+  end
+  table.sort(out)
+  return out
+end
+
+-- ---- HS names -------------------------------------------------------------------
+
+local hs_names
+
+--- bulk.hs_name(code): the HS nomenclature's description of a chapter, heading or subheading.
+function M.hs_name(code)
+  if not hs_names then
+    hs_names = {}
+    local dir = tradescope.datadir()
+    local path = dir and dir .. "/hs/harmonized-system.csv"
+    if path and lfs.attributes(path, "mode") == "file" then
+      local t = core.read_csv(path)
+      local ci, di = column(t.header, "hscode"), column(t.header, "description")
+      for _, row in ipairs(t.rows) do hs_names[row[ci]] = row[di] end
+    end
+  end
+  return hs_names[code]
+end
+
+-- ---- import and open ------------------------------------------------------------------
+
+local function baci_files(dir)
+  local files = {}
+  for f in lfs.dir(dir) do
+    if f:match("^BACI_.*%.csv$") then files[#files + 1] = dir .. "/" .. f end
+  end
+  table.sort(files)
+  if #files == 0 then error(dir .. ": no BACI_*.csv files in this directory", 0) end
+  return files
+end
+
+--- trade.import_baci(file or dir [, {progress = bool, threads = 1|2}]): BACI CSV into a dataset.
+function M.import_baci(path, opts)
+  if type(path) ~= "string" then error("import_baci: expected a file or directory path", 2) end
+  opts = opts or {}
+  local files, dir = {path}, dir_of(path)
+  if is_dir(path) then files, dir = baci_files(path), path end
+  local ds = core.import_baci(files, {progress = opts.progress, threads = opts.threads})
+  set_areas(ds:meta(), dir)
+  return ds
+end
+
+--- trade.import_comtrade(file): Comtrade final-data CSV: the detail rows, and the rows kept apart.
+function M.import_comtrade(path)
+  if type(path) ~= "string" then error("import_comtrade: expected a file path", 2) end
+  local detail, apart = core.import_comtrade(path)
+  set_areas(detail:meta(), nil)
+  set_areas(apart:meta(), nil)
+  detail:meta().apart = apart
+  return detail, apart
+end
+
+--- trade.open(snapshot [, {verify = true}]): a saved dataset, mapped (opens in milliseconds).
+function M.open(path, opts)
+  if type(path) ~= "string" then error("open: expected a snapshot path", 2) end
+  local ds = core.open(path, opts and opts.verify)
+  set_areas(ds:meta(), nil)
+  return ds
+end
+
+-- ---- dataset methods written in Lua ------------------------------------------------------
+
+-- Filter values with area codes ("VNM", "X-OASIA") turned into numeric codes.
+local function normalise(ds, spec)
+  local meta, out = ds:meta(), {}
+  for k, v in pairs(spec) do
+    if AREA_COLUMNS[k] then
+      local list = type(v) == "table" and v or {v}
+      local codes = {}
+      for _, x in ipairs(list) do
+        if type(x) == "string" and not tonumber(x) then
+          local found = codes_of(meta, x)
+          if #found == 0 then error(string.format("filter %s: unknown area '%s'", k, x), 3) end
+          for _, c in ipairs(found) do codes[#codes + 1] = c end
+        else
+          codes[#codes + 1] = math.tointeger(tonumber(x)) or x
+        end
+      end
+      v = codes
+    elseif k == "year" or k == "period" then
+      if type(v) == "string" then v = math.tointeger(tonumber(v)) or v end
+    elseif (k == "chapter" or k == "heading") and math.type(v) == "integer" then
+      v = string.format(k == "chapter" and "%02d" or "%04d", v) -- chapter = 3 is "03"
+    end
+    out[k] = v
+  end
+  return out
+end
+
+function methods.filter(ds, spec)
+  if type(spec) ~= "table" then error("filter: expected a table {column = value(s)}", 2) end
+  return ds:_filter(normalise(ds, spec))
+end
+
+-- A grouping: the keys, waiting for an aggregate.
+local Grouping = {}
+Grouping.__index = Grouping
+Grouping.__name = "tradescope.bulkgroup"
+
+function Grouping.__tostring(g)
+  return "grouping by " .. table.concat(g.keys, ", ")
+    .. " (call :sum(col), :count(), :mean(col)...)"
+end
+
+function Grouping:agg(col, list) return self.ds:_group(self.keys, col, list) end
+function Grouping:sum(col) return self.ds:_group(self.keys, col or "value", {"sum"}) end
+function Grouping:count() return self.ds:_group(self.keys, nil, {"count"}) end
+function Grouping:mean(col) return self.ds:_group(self.keys, col or "value", {"mean"}) end
+function Grouping:min(col) return self.ds:_group(self.keys, col or "value", {"min"}) end
+function Grouping:max(col) return self.ds:_group(self.keys, col or "value", {"max"}) end
+function Grouping:stats(col)
+  return self.ds:_group(self.keys, col or "value", {"sum", "count", "mean", "min", "max"})
+end
+
+function methods.group(ds, keys)
+  if type(keys) == "string" then keys = {keys} end
+  if type(keys) ~= "table" or #keys == 0 then error("group: expected a list of keys", 2) end
+  return setmetatable({ds = ds, keys = keys}, Grouping)
+end
+
+function methods.sum(ds, col) return ds:stats(col or "value").sum end
+function methods.count(ds) return #ds end
+
+function methods.join(ds, other, opts)
+  opts = opts or {}
+  local on = opts.on or opts
+  if type(on) ~= "table" or #on == 0 then
+    error("join: expected {on = {key columns}} (e.g. {on = {'exporter', 'importer'}})", 2)
+  end
+  return ds:_join(other, on, opts.value, opts.other_value or opts.value)
+end
+
+function methods.area(ds, code) return area_of(ds:meta(), code) end
+
+function methods.apart(ds)
+  return ds:meta().apart
+end
+
+local HELP = {
+  filter = "ds:filter{col = v | {v...}, chapter = '03', exporter = 'VNM'}: rows matching all",
+  group = "ds:group{keys}: a grouping; then :sum(col), :count(), :mean, :min, :max, :stats(col)",
+  sum = "ds:sum([col]): the total of a column (default value) over the rows",
+  count = "ds:count(): the number of rows",
+  join = "ds:join(other, {on = {keys}}): rows of both with value, base, change, growth",
+  area = "ds:area(code): the area code (ISO alpha-3 or X-...) of a numeric country code",
+  apart = "ds:apart(): the Comtrade rows kept apart (world, total, aggregate, parent, breakdown)",
+}
+for name, text in pairs(HELP) do tradescope.sethelp(methods[name], text) end
+
+-- ---- printing ------------------------------------------------------------------------------
+
+local MAX_ROWS = 20
+local MAX_CELL = 40
+
+local function utf8_len(s) return utf8.len(s) or #s end
+
+local function clip(s)
+  if utf8_len(s) <= MAX_CELL then return s end
+  return s:sub(1, utf8.offset(s, MAX_CELL) - 1) .. "…"
+end
+
+local function cell(meta, name, v)
+  if v == nil then return "" end
+  if AREA_COLUMNS[name] and math.type(v) == "integer" then
+    local a = area_of(meta, v)
+    return a and string.format("%d %s", v, a) or tostring(v)
+  end
+  if name == "growth" then return string.format("%+.1f %%", v * 100) end
+  if name == "count" then return string.format("%.0f", v) end
+  if math.type(v) == "float" then return string.format("%.3f", v) end
+  return tostring(v)
+end
+
+--- bulk.format(ds): an aligned text table of the first rows.
+function M.format(ds)
+  local meta, cols = ds:meta(), {}
+  for _, c in ipairs(ds:columns()) do cols[#cols + 1] = c.name end
+  local described
+  for _, c in ipairs(cols) do if c == "chapter" or c == "heading" then described = c end end
+  if described then cols[#cols + 1] = "description" end
+  local widths, grid = {}, {}
+  for j, c in ipairs(cols) do widths[j] = utf8_len(c) end
+  local shown = math.min(#ds, MAX_ROWS)
+  for i = 1, shown do
+    local row, line = ds[i], {}
+    for j, c in ipairs(cols) do
+      local s = c == "description" and (M.hs_name(row[described]) or "") or cell(meta, c, row[c])
+      line[j] = clip(s)
+      widths[j] = math.max(widths[j], utf8_len(line[j]))
+    end
+    grid[i] = line
+  end
+  local out = {}
+  local function emit(cells, right)
+    local parts = {}
+    for j, s in ipairs(cells) do
+      local padding = string.rep(" ", widths[j] - utf8_len(s))
+      parts[j] = right and right[j] and padding .. s or s .. padding
+    end
+    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local numeric = {}
+  for j, c in ipairs(ds:columns()) do numeric[j] = c.type == "double" and true or nil end
+  emit(cols, numeric)
+  local rule = {}
+  for j = 1, #cols do rule[j] = string.rep("-", widths[j]) end
+  emit(rule)
+  for _, line in ipairs(grid) do emit(line, numeric) end
+  local info = ds:info()
+  local more = #ds > shown and string.format(", %d shown", shown) or ""
+  out[#out + 1] = string.format("(%d %s%s; %s)", #ds, #ds == 1 and "row" or "rows", more, info.kind)
+  return table.concat(out, "\n")
+end
+
+-- ---- install ---------------------------------------------------------------------------------
+
+local function install()
+  local t = _G.trade or {}
+  _G.trade = t
+  t.import_baci = M.import_baci
+  t.import_comtrade = M.import_comtrade
+  t.open = M.open
+  tradescope.sethelp(M.import_baci,
+    "trade.import_baci(file|dir [, {progress=, threads=}]): BACI t,i,j,k,v,q CSV into a dataset")
+  tradescope.sethelp(M.import_comtrade,
+    "trade.import_comtrade(file): Comtrade final-data CSV: detail rows, and the rows kept apart")
+  tradescope.sethelp(M.open, "trade.open(snapshot [, {verify=true}]): a saved bulk dataset, mapped")
+  tradescope.sethelp(M.area, "bulk.area(code [, ds]): the area code of a UN numeric country code")
+  tradescope.sethelp(M.hs_name,
+    "bulk.hs_name(code): the HS description of a chapter, heading or subheading")
+  tradescope.sethelp(M.format, "bulk.format(ds): the aligned text table print(ds) shows")
+  tradescope.addmodule("bulk", "bulk statistics: BACI and Comtrade import, snapshots, queries in C")
+end
+
+install()
+return M
