@@ -209,3 +209,14 @@ function	4"
   [ -e "$d/ran" ] && [ ! -e "$d/reports" ] || fail "unexpected files"
   rm -rf "$d"
 }
+test_bulk_snapshot_save_confined() {
+  sbx
+  printf 't,i,j,k,v,q\n2022,704,643,010121,1.5,2\n' >"$D/BACI_HS17_Y2022_V202401.csv"
+  sbx_run -e 'local ds = trade.import_baci("BACI_HS17_Y2022_V202401.csv")
+    print(pcall(ds.save, ds, "snap.tsb")) print(pcall(ds.save, ds, "reports/snap.tsb"))'
+  assert_rc 0
+  assert_out "false	snap.tsb: outside the output directory $D/reports (--sandbox)
+true"
+  [ ! -e "$D/snap.tsb" ] && [ -f "$D/reports/snap.tsb" ] || fail "the snapshot went to the wrong place"
+  sbx_done
+}
