@@ -1,0 +1,39 @@
+-- ts_task.lua — the benchmark tasks in tradescope (see run.sh).
+--   tradescope tests/bench/ts_task.lua T1|T2|T3 FILE
+--   tradescope tests/bench/ts_task.lua T4 EARLIER_FILE LATER_FILE
+--   tradescope tests/bench/ts_task.lua T5 SNAPSHOT
+--   tradescope tests/bench/ts_task.lua SAVE FILE SNAPSHOT   (prepares T5, not timed)
+local task, a, b = arg[1], arg[2], arg[3]
+local function load(path) return trade.import_baci(path, {progress = false}) end
+local function f3(x) return string.format("%.3f", x) end
+
+local function top_exporters(ds)
+  for _, r in ds:group{"exporter"}:sum("value"):top(10):rows() do
+    print(r.exporter .. "\t" .. f3(r.value))
+  end
+end
+
+if task == "T1" then
+  print(#load(a))
+elseif task == "T2" then
+  top_exporters(load(a))
+elseif task == "T3" then
+  local ds = load(a):filter{exporter = 704, importer = 643}
+  for _, r in ds:group{"chapter"}:sum("value"):top(10):rows() do
+    print(r.chapter .. "\t" .. f3(r.value))
+  end
+elseif task == "T4" then
+  local early, late = load(a), load(b)
+  local pairs_of = function(ds) return ds:group{"exporter", "importer"}:sum("value") end
+  local j = pairs_of(late):join(pairs_of(early), {on = {"exporter", "importer"}})
+  for _, r in j:top(10, "change"):rows() do
+    print(string.format("%d\t%d\t%.3f\t%.3f\t%.3f\t%.4f", r.exporter, r.importer, r.value, r.base,
+      r.change, r.growth * 100))
+  end
+elseif task == "T5" then
+  top_exporters(trade.open(a))
+elseif task == "SAVE" then
+  load(a):save(b)
+else
+  error("unknown task " .. tostring(task))
+end
