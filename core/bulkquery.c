@@ -21,6 +21,7 @@
 
 #define BLOCK 2048
 #define DENSE_MAX ((uint64_t)1 << 22)
+#define DIRECT_MAX ((uint64_t)1 << 17) /* keys summed in place: int16 codes and small dictionaries */
 #define BITMAP_MAX ((uint64_t)1 << 26)
 
 /* ---- two parts on two threads ---------------------------------------------------------------- */
@@ -411,6 +412,11 @@ typedef struct group_ctx {
   const double *x; /* values, or NULL for a count */
   bool minmax;
   groups g[2];
+  /* One small key and no min/max: sums indexed by the key's code itself,
+  ** one set per part, made into groups at the end. */
+  bool direct;
+  uint64_t space;
+  double *dcount[2], *dn[2], *dsum[2];
 } group_ctx;
 
 /* Doubles every per-group array together; on failure the ones already
@@ -467,10 +473,49 @@ static bool block_slots(groups *g, const uint64_t *keys, size_t n, int32_t *slot
   return true;
 }
 
+static void direct_part(group_ctx *c, int part, size_t begin, size_t end) {
+  double *count = c->dcount[part], *n = c->dn[part], *sum = c->dsum[part];
+  uint64_t keys[BLOCK];
+  for (size_t at = begin; at < end; at += BLOCK) {
+    size_t m = end - at < BLOCK ? end - at : BLOCK;
+    memset(keys, 0, m * sizeof *keys);
+    add_codes(&c->cs[0], 1, c->rows, at, m, keys);
+    for (size_t i = 0; i < m; i++) {
+      double v = c->x ? c->x[c->rows ? c->rows[at + i] : at + i] : 0;
+      bool present = !isnan(v);
+      count[keys[i]] += 1;
+      n[keys[i]] += present;
+      sum[keys[i]] += present ? v : 0;
+    }
+  }
+}
+
+/* The direct sums of both parts as groups of part 0. */
+static int direct_groups(group_ctx *c, int parts, const ts_alloc *a) {
+  for (uint64_t k = 0; k < c->space; k++) {
+    for (int p = 1; p < parts; p++) {
+      c->dcount[0][k] += c->dcount[p][k];
+      c->dn[0][k] += c->dn[p][k];
+      c->dsum[0][k] += c->dsum[p][k];
+    }
+    if (c->dcount[0][k] == 0) continue;
+    int32_t s = group_slot(&c->g[0], k, a);
+    if (s < 0) return -1;
+    c->g[0].count[s] = c->dcount[0][k];
+    c->g[0].n[s] = c->dn[0][k];
+    c->g[0].sum[s] = c->dsum[0][k];
+  }
+  return 0;
+}
+
 /* One block at a time: keys column by column, then slots, then values,
 ** then the sums, each a loop over arrays. */
 static void group_part(void *p, int part, size_t begin, size_t end) {
   group_ctx *c = p;
+  if (c->direct) {
+    direct_part(c, part, begin, end);
+    return;
+  }
   groups *g = &c->g[part];
   const ts_alloc *a = &c->b->alloc;
   uint64_t keys[BLOCK];
@@ -630,6 +675,16 @@ static int group_setup(group_ctx *c, const ts_bkey *keys, size_t nk, coder *cs, 
     return ts_errf(err, "too many key combinations to group by these %zu keys", nk);
   for (int p = 0; p < parts; p++)
     if (slotmap_init(&c->g[p].map, space, a) != 0) return ts_errf(err, "out of memory grouping");
+  c->space = space;
+  c->direct = nk == 1 && !c->minmax && space <= DIRECT_MAX;
+  for (int p = 0; c->direct && p < parts; p++) {
+    double **arrays[] = {&c->dcount[p], &c->dn[p], &c->dsum[p]};
+    for (int i = 0; i < 3; i++) {
+      if ((*arrays[i] = ts_malloc(a, (size_t)space * sizeof(double))) == NULL)
+        return ts_errf(err, "out of memory grouping");
+      memset(*arrays[i], 0, (size_t)space * sizeof(double));
+    }
+  }
   return 0;
 }
 
@@ -650,13 +705,20 @@ ts_bulk *ts_bulk_group(ts_bulk *b, const ts_sel *sel, const ts_bkey *keys, size_
   if (rc == 0) rc = group_setup(&c, keys, nkeys, cs, parts, err);
   if (rc == 0) {
     run_parts(parts, n, group_part, &c);
-    if (c.g[0].oom || c.g[1].oom || (parts == 2 && merge_groups(&c.g[0], &c.g[1], a) != 0))
-      rc = ts_errf(err, "out of memory grouping");
+    bool oom = c.g[0].oom || c.g[1].oom;
+    if (!oom && c.direct) oom = direct_groups(&c, parts, a) != 0;
+    else if (!oom && parts == 2) oom = merge_groups(&c.g[0], &c.g[1], a) != 0;
+    if (oom) rc = ts_errf(err, "out of memory grouping");
   }
   if (rc == 0) r = build_result(&c, valcol >= 0 ? b->cols[valcol].name : "value", aggs, err);
   for (size_t d = 0; d < c.nk; d++) coder_free(&cs[d], a);
   groups_free(&c.g[0], a);
   groups_free(&c.g[1], a);
+  for (int p = 0; p < 2; p++) {
+    ts_free(a, c.dcount[p]);
+    ts_free(a, c.dn[p]);
+    ts_free(a, c.dsum[p]);
+  }
   return r;
 }
 

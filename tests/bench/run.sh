@@ -173,7 +173,10 @@ for task in $TASKS; do
     [ "$tool" = tradescope ] && ratio=-
     printf '%-4s %-10s %8s %8.2f %9.0f %22s  %s\n' "$task" "$tool" "$WALL" "$CPU" "$MEM" "$ratio" "$STATUS" 2>/dev/null ||
       printf '%-4s %-10s %8s %8s %9s %22s  %s\n' "$task" "$tool" "$WALL" "$CPU" "$MEM" "$ratio" "$STATUS"
-    echo "| $task | $tool | $WALL | $CPU | $MEM | $ratio | $STATUS |" >>"$RESULTS"
+    awk -v t="$task" -v n="$tool" -v w="$WALL" -v c="$CPU" -v m="$MEM" -v r="$ratio" -v s="$STATUS" \
+      'BEGIN { if (w == "nan") printf "| %s | %s | - | - | - | %s | %s |\n", t, n, r, s
+               else printf "| %s | %s | %.2f | %.2f | %.0f | %s | %s |\n", t, n, w, c, m, r, s }' \
+      >>"$RESULTS"
   done
 done
 echo >>"$RESULTS"

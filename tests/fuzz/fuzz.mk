@@ -16,7 +16,7 @@ FZ_OUT      := build/fuzz
 FUZZ_CC     ?= clang
 FUZZ_REPLAY_CC ?= cc
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= csv period quantity date kb
+FUZZ_TARGETS ?= csv period quantity date kb baci
 
 FZ_CORE_SRC := $(sort $(wildcard core/*.c))
 FZ_CORE_HDR := $(wildcard core/*.h)
