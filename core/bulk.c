@@ -35,8 +35,22 @@ void ts_bulk_free(ts_bulk *b) {
   else
     for (size_t i = 0; i < b->ncols; i++) ts_free(&b->alloc, b->cols[i].data);
   ts_table_free(b->dict);
+  ts_free(&b->alloc, b->notes);
   ts_alloc a = b->alloc;
   ts_free(&a, b);
+}
+
+int ts_bulk_set_notes(ts_bulk *b, const char *s, size_t len, ts_err *err) {
+  char *copy = NULL;
+  if (len > 0) {
+    if ((copy = ts_malloc(&b->alloc, len)) == NULL)
+      return ts_errf(err, "out of memory keeping a dataset's notes");
+    memcpy(copy, s, len);
+  }
+  ts_free(&b->alloc, b->notes);
+  b->notes = copy;
+  b->notes_len = len;
+  return 0;
 }
 
 int ts_bulk_find(const ts_bulk *b, const char *name) {

@@ -52,6 +52,9 @@ typedef struct ts_bulk {
   void *map;       /* the snapshot mapping the columns point into, or NULL */
   size_t map_len;
   char source[256]; /* where the data came from, for messages */
+  char *notes;      /* the host's notes about the data (lua/bulk.lua: the country-code map
+                    ** as JSON), owned; saved in and read back from a snapshot; or NULL */
+  size_t notes_len;
   int threads;         /* threads a scan may use: 1 or 2 (default 2) */
   size_t parallel_min; /* rows from which a scan uses them (default 1 << 18) */
 } ts_bulk;
@@ -71,6 +74,9 @@ int ts_bulk_finish(ts_bulk *b, ts_err *err);
 /* Appends the rows of src (same columns, same types) to dst, re-coding its
 ** strings; all or nothing.  dst must own its columns. */
 int ts_bulk_append(ts_bulk *dst, const ts_bulk *src, ts_err *err);
+
+/* Replaces b's notes with a copy of s[0..len) (len 0: none). */
+int ts_bulk_set_notes(ts_bulk *b, const char *s, size_t len, ts_err *err);
 
 /* Asks for huge pages over a large array about to be written: one fault
 ** per 2 MB instead of per 4 KB (a hint; nothing happens when refused). */

@@ -19,6 +19,7 @@ static const char MAGIC[8] = "\x89TSBULK\n";
 #define ALIGN 64
 #define ENDIAN_MARK 0x01020304u
 #define HEADER_SUM_AT 80
+#define NOTES_AT 88
 
 /* Fixed-offset little-endian fields, read and written with memcpy so
 ** that no access is misaligned. */
@@ -119,6 +120,7 @@ static void fill_header(unsigned char *h, const ts_bulk *b, uint64_t file_size, 
 
 static uint64_t header_sum(const unsigned char *h, size_t ncols) {
   uint64_t s = ts_hash64(h, HEADER_SUM_AT, 0);
+  s = ts_hash64(h + NOTES_AT, HEADER_SIZE - NOTES_AT, s);
   return ts_hash64(h + HEADER_SIZE, ncols * ENTRY_SIZE, s);
 }
 
@@ -133,6 +135,8 @@ static int write_body(ts_bulk *b, writer *w, unsigned char *head, ts_err *err) {
   int rc = pad_to(w, dict_off);
   if (rc == 0) rc = put(w, dict, dsize);
   ts_free(&b->alloc, dict);
+  uint64_t notes_off = w->pos;
+  if (rc == 0 && b->notes_len > 0) rc = put(w, b->notes, b->notes_len);
   for (size_t i = 0; rc == 0 && i < b->ncols; i++) {
     ts_bulkcol *c = &b->cols[i];
     uint64_t size = (uint64_t)b->rows * ts_type_size(c->type), off = align_up(w->pos);
@@ -146,6 +150,9 @@ static int write_body(ts_bulk *b, writer *w, unsigned char *head, ts_err *err) {
   if (rc == 0) rc = pad_to(w, align_up(w->pos));
   if (rc != 0) return -1;
   fill_header(head, b, w->pos, dict_off, dsize, dsum);
+  put64(head + NOTES_AT, notes_off);
+  put64(head + NOTES_AT + 8, b->notes_len);
+  put64(head + NOTES_AT + 16, ts_hash64(b->notes_len > 0 ? b->notes : "", b->notes_len, 0));
   put64(head + HEADER_SUM_AT, header_sum(head, b->ncols));
   return 0;
 }
@@ -261,6 +268,16 @@ static int read_dict(ts_bulk *b, const mapped *m, ts_err *err) {
   return 0;
 }
 
+static int read_notes(ts_bulk *b, const mapped *m, ts_err *err) {
+  const unsigned char *h = m->p;
+  uint64_t off = get64(h + NOTES_AT), size = get64(h + NOTES_AT + 8);
+  if (off > m->size || size > m->size - off)
+    return ts_errf(err, "%s: corrupt (the notes lie outside the file)", m->path);
+  if (ts_hash64(m->p + off, (size_t)size, 0) != get64(h + NOTES_AT + 16))
+    return ts_errf(err, "%s: corrupt (notes checksum mismatch)", m->path);
+  return ts_bulk_set_notes(b, (const char *)m->p + off, (size_t)size, err);
+}
+
 static int read_columns(ts_bulk *b, const mapped *m, ts_err *err) {
   const unsigned char *h = m->p;
   for (size_t i = 0; i < b->ncols; i++) {
@@ -321,7 +338,8 @@ static ts_bulk *from_mapping(const mapped *m, const ts_alloc *a, ts_err *err) {
   b->measure = (int32_t)get32(h + 36);
   if (b->rows > TS_MAX_ROWS || b->measure < -1 || b->measure >= (int)b->ncols) {
     ts_errf(err, "%s: corrupt (impossible row count or measure)", m->path);
-  } else if (read_dict(b, m, err) == 0 && read_columns(b, m, err) == 0) {
+  } else if (read_dict(b, m, err) == 0 && read_notes(b, m, err) == 0 &&
+             read_columns(b, m, err) == 0) {
     return b;
   }
   b->ncols = 0; /* the columns point into the mapping the caller unmaps */

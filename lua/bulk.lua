@@ -194,11 +194,31 @@ function M.import_comtrade(path)
   return detail, apart
 end
 
+-- The country-code map travels inside a snapshot as its notes (JSON with
+-- string keys: cjson refuses sparse integer-keyed arrays).
+local function notes_of(meta)
+  local areas, names = {}, {}
+  for code, a in pairs(meta.areas or {}) do areas[tostring(code)] = a end
+  for code, n in pairs(meta.names or {}) do names[tostring(code)] = n end
+  return cjson.encode{areas = areas, names = names, area_source = meta.area_source}
+end
+
+local function areas_from_notes(meta, notes, path)
+  local doc = cjson.decode(notes)
+  if type(doc) ~= "table" or type(doc.areas) ~= "table" then
+    error(path .. ": corrupt (its notes are not tradescope's country-code map)", 0)
+  end
+  meta.areas, meta.names = {}, {}
+  for code, a in pairs(doc.areas) do meta.areas[math.tointeger(tonumber(code))] = a end
+  for code, n in pairs(doc.names or {}) do meta.names[math.tointeger(tonumber(code))] = n end
+  meta.area_source = doc.area_source
+end
+
 --- trade.open(snapshot [, {verify = true}]): a saved dataset, mapped (opens in milliseconds).
 function M.open(path, opts)
   if type(path) ~= "string" then error("open: expected a snapshot path", 2) end
-  local ds = core.open(path, opts and opts.verify)
-  set_areas(ds:meta(), nil)
+  local ds, notes = core.open(path, opts and opts.verify)
+  if notes then areas_from_notes(ds:meta(), notes, path) else set_areas(ds:meta(), nil) end
   return ds
 end
 
@@ -276,6 +296,11 @@ end
 
 function methods.area(ds, code) return area_of(ds:meta(), code) end
 
+function methods.save(ds, path)
+  if type(path) ~= "string" then error("save: expected a snapshot path", 2) end
+  ds:_save(path, notes_of(ds:meta()))
+end
+
 function methods.apart(ds)
   return ds:meta().apart
 end
@@ -286,6 +311,7 @@ local HELP = {
   sum = "ds:sum([col]): the total of a column (default value) over the rows",
   count = "ds:count(): the number of rows",
   join = "ds:join(other, {on = {keys}}): rows of both with value, base, change, growth",
+  save = "ds:save(path): write a snapshot (atomically), with the country-code map, that trade.open reads",
   area = "ds:area(code): the area code (ISO alpha-3 or X-...) of a numeric country code",
   apart = "ds:apart(): the Comtrade rows kept apart (world, total, aggregate, parent, breakdown)",
 }

@@ -231,7 +231,9 @@ static int l_open(lua_State *L) {
   ts_bulk *b = ts_snapshot_open(luaL_checkstring(L, 1), lua_toboolean(L, 2), NULL, &err);
   if (b == NULL) return raise(L, &err);
   push_new(L, b, 0);
-  return 1;
+  if (b->notes_len == 0) return 1;
+  lua_pushlstring(L, b->notes, b->notes_len);
+  return 2;
 }
 
 /* bulkcore.read_csv(path): {header = {...}, rows = {{...}, ...}} through
@@ -396,17 +398,18 @@ static ts_bulk *materialise(lua_State *L, view *v) {
   return b;
 }
 
+/* ds:_save(path [, notes]): the notes are kept with the data (bulk.lua
+** stores the country-code map there). */
 static int view_save(lua_State *L) {
   view *v = check_view(L, 1);
   const char *path = luaL_checkstring(L, 2);
+  size_t notes_len = 0;
+  const char *notes = luaL_optlstring(L, 3, "", &notes_len);
   ts_err err;
-  if (v->all) {
-    if (ts_snapshot_save(v->b, path, &err) != 0) return raise(L, &err);
-    return 0;
-  }
-  ts_bulk *b = materialise(L, v);
-  int rc = ts_snapshot_save(b, path, &err);
-  ts_bulk_free(b);
+  ts_bulk *b = v->all ? v->b : materialise(L, v);
+  int rc = ts_bulk_set_notes(b, notes, notes_len, &err);
+  if (rc == 0) rc = ts_snapshot_save(b, path, &err);
+  if (!v->all) ts_bulk_free(b);
   if (rc != 0) return raise(L, &err);
   return 0;
 }
@@ -624,7 +627,7 @@ static const ts_Reg view_methods[] = {
   {"info", view_info, "ds:info(): kind, source, stored rows, bytes, row_bytes, mapped, measure"},
   {"meta", view_meta, "ds:meta(): the metadata table shared by views of the same data"},
   {"verify", view_verify, "ds:verify(): check every column's checksum now (snapshots)"},
-  {"save", view_save, "ds:save(path): write a snapshot (atomically) that trade.open reads"},
+  {"_save", view_save, "ds:_save(path [, notes]): the C snapshot writer under ds:save"},
   {"_filter", view_filter, "ds:_filter{col = v | {v...}}: the C filter under ds:filter"},
   {"_group", view_group, "ds:_group(keys, col, aggs): the C group-by under ds:group"},
   {"stats", view_stats, "ds:stats(col): {count, missing, sum, mean, min, max} of a column"},
@@ -640,7 +643,7 @@ static int open_bulkcore(lua_State *L) {
     {"import_baci", l_import_baci,
      "bulkcore.import_baci({paths}, opts): BACI files into one dataset"},
     {"import_comtrade", l_import_comtrade, "bulkcore.import_comtrade(path): detail, aggregates"},
-    {"open", l_open, "bulkcore.open(path [, verify]): a snapshot, mapped"},
+    {"open", l_open, "bulkcore.open(path [, verify]): a snapshot, mapped, and its notes"},
     {"read_csv", l_read_csv, "bulkcore.read_csv(path): {header =, rows =} of a checked CSV file"},
     {NULL, NULL, NULL}
   };

@@ -130,6 +130,25 @@ function T.country_codes_beside_the_data_win()
   end)
 end
 
+function T.country_codes_travel_inside_a_snapshot()
+  with_fixture(function(dir, path)
+    -- 58 is Belgium-Luxembourg to the overrides; this file says BEL.
+    write(dir .. "/country_codes_V202401.csv",
+      "country_code,country_name,country_iso2,country_iso3\n58,Belgium,BE,BEL\n704,Viet Nam,VN,VNM\n")
+    local ds = trade.import_baci(path)
+    ds:save(dir .. "/s.tsb")
+    os.remove(dir .. "/country_codes_V202401.csv")
+    local m = trade.open(dir .. "/s.tsb")
+    A.eq(m:area(58), "BEL", "the file's mapping, not the override")
+    A.eq(m:meta().names[704], "Viet Nam")
+    A.eq(m:meta().area_source, dir .. "/country_codes_V202401.csv")
+    A.eq(bulk.area(58), "X-BELLUX", "without the dataset: the override")
+    -- a filtered view saves the same map
+    ds:filter{exporter = 704}:save(dir .. "/vn.tsb")
+    A.eq(trade.open(dir .. "/vn.tsb"):area(58), "BEL")
+  end)
+end
+
 -- ---- queries ---------------------------------------------------------------------------
 
 local function naive(pred)
@@ -266,7 +285,7 @@ function T.snapshot_round_trip_and_refusals()
     A.errors(function() return lazy:stats("quantity") end, "column 'quantity' is corrupt")
     write(dir .. "/v9.tsb", "\x89TSBULK\n\9\0\0\0" .. string.rep("\0", 200))
     A.errors(function() trade.open(dir .. "/v9.tsb") end,
-      "snapshot format version 9; this tradescope reads version 1")
+      "snapshot format version 9; this tradescope reads version 2")
     A.errors(function() trade.open(path) end, path .. ": not a tradescope snapshot")
   end)
 end

@@ -258,6 +258,49 @@ static void corrupt_header_and_dictionary_are_refused(void **state) {
   assert_string_equal(open_error(bad, false), want);
 }
 
+/* The host's notes come back byte for byte; a changed byte in them, or in
+** the header fields that place them, is refused at open. */
+static void notes_round_trip_and_are_checked(void **state) {
+  (void)state;
+  static const char notes[] = "{\"areas\":{\"58\":\"BEL\"}}";
+  ts_bulk *b = sample();
+  ts_err err;
+  assert_int_equal(ts_bulk_set_notes(b, notes, strlen(notes), &err), 0);
+  const char *good = path_of("notes.tsb");
+  save_ok(b, good);
+  ts_bulk_free(b);
+  ts_bulk *m = open_ok(good, true);
+  assert_int_equal(m->notes_len, strlen(notes));
+  assert_memory_equal(m->notes, notes, strlen(notes));
+  ts_bulk_free(m);
+  /* where the notes are: right after the dictionary, whose place is in the header */
+  FILE *f = fopen(good, "rb");
+  unsigned char head[128];
+  assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+  fclose(f);
+  uint64_t dict_off, dict_size;
+  memcpy(&dict_off, head + 56, 8);
+  memcpy(&dict_size, head + 64, 8);
+  char bad[300], want[400];
+  snprintf(bad, sizeof bad, "%s", path_of("badnotes.tsb"));
+  copy_file(good, bad);
+  flip_byte(bad, (long)(dict_off + dict_size + 3));
+  snprintf(want, sizeof want, "%s: corrupt (notes checksum mismatch)", bad);
+  assert_string_equal(open_error(bad, false), want);
+  copy_file(good, bad);
+  flip_byte(bad, 96); /* the notes' size */
+  snprintf(want, sizeof want, "%s: corrupt (header checksum mismatch)", bad);
+  assert_string_equal(open_error(bad, false), want);
+  /* a dataset saved without notes opens with none */
+  b = sample();
+  save_ok(b, good);
+  ts_bulk_free(b);
+  m = open_ok(good, false);
+  assert_null(m->notes);
+  assert_int_equal(m->notes_len, 0);
+  ts_bulk_free(m);
+}
+
 static void truncated_files_are_refused(void **state) {
   (void)state;
   ts_bulk *b = sample();
@@ -297,12 +340,15 @@ static void other_versions_and_files_are_refused(void **state) {
   save_ok(b, good);
   ts_bulk_free(b);
   char bad[300], want[400];
-  snprintf(bad, sizeof bad, "%s", path_of("v2.tsb"));
-  copy_file(good, bad);
-  uint32_t v2 = 2;
-  patch(bad, 8, &v2, 4);
-  snprintf(want, sizeof want, "%s: snapshot format version 2; this tradescope reads version 1", bad);
-  assert_string_equal(open_error(bad, false), want);
+  snprintf(bad, sizeof bad, "%s", path_of("v3.tsb"));
+  uint32_t versions[] = {1, 3};
+  for (size_t i = 0; i < 2; i++) {
+    copy_file(good, bad);
+    patch(bad, 8, &versions[i], 4);
+    snprintf(want, sizeof want, "%s: snapshot format version %u; this tradescope reads version 2",
+             bad, versions[i]);
+    assert_string_equal(open_error(bad, false), want);
+  }
   uint32_t swapped = 0x04030201;
   copy_file(good, bad);
   patch(bad, 12, &swapped, 4);
@@ -340,6 +386,7 @@ static void keys_outside_their_range_are_refused(void **state) {
   assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
   fclose(f);
   uint64_t hs = ts_hash64(head, 80, 0);
+  hs = ts_hash64(head + 88, 40, hs);
   hs = ts_hash64(head + 128, 64 * 6, hs);
   patch(path, 80, &hs, 8);
   m = open_ok(path, false);
@@ -360,6 +407,7 @@ int main(void) {
     cmocka_unit_test(saving_replaces_atomically_and_leaves_no_temporary),
     cmocka_unit_test(corrupt_column_is_refused_when_read),
     cmocka_unit_test(corrupt_header_and_dictionary_are_refused),
+    cmocka_unit_test(notes_round_trip_and_are_checked),
     cmocka_unit_test(truncated_files_are_refused),
     cmocka_unit_test(other_versions_and_files_are_refused),
     cmocka_unit_test(keys_outside_their_range_are_refused),
