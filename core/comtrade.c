@@ -58,11 +58,20 @@ static const ts_csv_field *field(const reader *r, int f) {
   return r->idx[f] < 0 ? NULL : &r->csv.fields[r->idx[f]];
 }
 
+/* A message is one line: a quoted field may hold line ends and other
+** control bytes, shown as '?'; a long field is cut at a character start. */
 static int bad(const reader *r, const ts_csv_field *fl, ts_err *err, const char *col,
                const char *what) {
-  int n = fl->len > 40 ? 40 : (int)fl->len;
-  return ts_csv_errf(&r->csv, fl->line, fl->col, err, "column '%s': '%.*s%s' is not %s", col, n,
-                     fl->s, fl->len > 40 ? "..." : "", what);
+  char text[41];
+  size_t n = fl->len > 40 ? 40 : fl->len;
+  while (n < fl->len && n > 0 && ((unsigned char)fl->s[n] & 0xC0) == 0x80) n--;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)fl->s[i];
+    text[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+  }
+  text[n] = '\0';
+  return ts_csv_errf(&r->csv, fl->line, fl->col, err, "column '%s': '%s%s' is not %s", col, text,
+                     n < fl->len ? "..." : "", what);
 }
 
 /* An integer 0..32767, or TS_NA_I16 when the column is absent or empty

@@ -42,7 +42,7 @@ static uint64_t align_up(uint64_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
 typedef struct writer {
   int fd;
-  const char *tmp;
+  const char *path; /* the target, for messages: the temporary file is gone by then */
   uint64_t pos;
   ts_err *err;
 } writer;
@@ -53,7 +53,7 @@ static int put(writer *w, const void *data, size_t len) {
     size_t chunk = len > ((size_t)1 << 30) ? (size_t)1 << 30 : len;
     ssize_t n = write(w->fd, p, chunk);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ts_errf(w->err, "%s: cannot write: %s", w->tmp, strerror(errno));
+    if (n < 0) return ts_errf(w->err, "%s: cannot write: %s", w->path, strerror(errno));
     p += n;
     len -= (size_t)n;
     w->pos += (uint64_t)n;
@@ -67,7 +67,7 @@ static int pad_to(writer *w, uint64_t at) {
 }
 
 /* The dictionary in memory as it goes to the file, with its checksum. */
-static unsigned char *dict_bytes(const ts_bulk *b, size_t *size, ts_err *err) {
+static unsigned char *dict_bytes(const ts_bulk *b, const char *path, size_t *size, ts_err *err) {
   size_t n = ts_dict_count(b->dict), total = 4;
   for (size_t i = 0; i < n; i++) {
     size_t len;
@@ -76,7 +76,7 @@ static unsigned char *dict_bytes(const ts_bulk *b, size_t *size, ts_err *err) {
   }
   unsigned char *buf = ts_malloc(&b->alloc, total);
   if (buf == NULL) {
-    ts_errf(err, "out of memory writing the dictionary");
+    ts_errf(err, "%s: out of memory writing the dictionary", path);
     return NULL;
   }
   put32(buf, (uint32_t)n);
@@ -128,7 +128,7 @@ static uint64_t header_sum(const unsigned char *h, size_t ncols) {
 ** column table) to be written last, at offset 0. */
 static int write_body(ts_bulk *b, writer *w, unsigned char *head, ts_err *err) {
   size_t dsize;
-  unsigned char *dict = dict_bytes(b, &dsize, err);
+  unsigned char *dict = dict_bytes(b, w->path, &dsize, err);
   if (dict == NULL) return -1;
   uint64_t dict_off = HEADER_SIZE + (uint64_t)b->ncols * ENTRY_SIZE;
   uint64_t dsum = ts_hash64(dict, dsize, 0);
@@ -160,16 +160,16 @@ static int write_body(ts_bulk *b, writer *w, unsigned char *head, ts_err *err) {
 static int write_all(ts_bulk *b, writer *w, ts_err *err) {
   size_t head_size = HEADER_SIZE + b->ncols * ENTRY_SIZE;
   unsigned char *head = ts_malloc(&b->alloc, head_size);
-  if (head == NULL) return ts_errf(err, "out of memory writing a snapshot");
+  if (head == NULL) return ts_errf(err, "%s: out of memory writing a snapshot", w->path);
   memset(head, 0, head_size);
   int rc = put(w, head, head_size); /* placeholder until the checksums are known */
   if (rc == 0) rc = write_body(b, w, head, err);
   if (rc == 0 && lseek(w->fd, 0, SEEK_SET) != 0)
-    rc = ts_errf(err, "%s: cannot seek: %s", w->tmp, strerror(errno));
+    rc = ts_errf(err, "%s: cannot seek: %s", w->path, strerror(errno));
   if (rc == 0) rc = put(w, head, head_size);
   ts_free(&b->alloc, head);
   if (rc == 0 && fsync(w->fd) != 0)
-    rc = ts_errf(err, "%s: cannot sync: %s", w->tmp, strerror(errno));
+    rc = ts_errf(err, "%s: cannot sync: %s", w->path, strerror(errno));
   return rc;
 }
 
@@ -199,9 +199,9 @@ int ts_snapshot_save(ts_bulk *b, const char *path, ts_err *err) {
   char tmp[4096];
   int fd = create_temp(path, tmp, sizeof tmp, err);
   if (fd < 0) return -1;
-  writer w = {fd, tmp, 0, err};
+  writer w = {fd, path, 0, err};
   int rc = write_all(b, &w, err);
-  if (close(fd) != 0 && rc == 0) rc = ts_errf(err, "%s: cannot close: %s", tmp, strerror(errno));
+  if (close(fd) != 0 && rc == 0) rc = ts_errf(err, "%s: cannot close: %s", path, strerror(errno));
   if (rc == 0 && rename(tmp, path) != 0)
     rc = ts_errf(err, "%s: cannot rename into place: %s", path, strerror(errno));
   if (rc != 0) unlink(tmp);
@@ -261,8 +261,10 @@ static int read_dict(ts_bulk *b, const mapped *m, ts_err *err) {
     uint32_t len = (size_t)(end - d) >= 4 ? get32(d) : UINT32_MAX;
     if (len == UINT32_MAX || len > (size_t)(end - d) - 4)
       return ts_errf(err, "%s: corrupt (dictionary string %u runs past its end)", m->path, i);
-    if (ts_dict_intern(b->dict, (const char *)d + 4, len, err) != (int32_t)i)
-      return ts_errf(err, "%s: corrupt (dictionary string %u repeats or no memory)", m->path, i);
+    int32_t id = ts_dict_intern(b->dict, (const char *)d + 4, len, err);
+    if (id < 0) return ts_errf(err, "%s: out of memory reading the dictionary", m->path);
+    if (id != (int32_t)i)
+      return ts_errf(err, "%s: corrupt (dictionary string %u repeats)", m->path, i);
     d += 4 + len;
   }
   return 0;
@@ -278,11 +280,23 @@ static int read_notes(ts_bulk *b, const mapped *m, ts_err *err) {
   return ts_bulk_set_notes(b, (const char *)m->p + off, (size_t)size, err);
 }
 
+/* A name in the file: printable bytes, then NUL padding to `size`; it
+** goes into messages, so no line end or escape sequence gets through. */
+static bool name_ok(const unsigned char *s, size_t size) {
+  size_t n = 0;
+  while (n < size && s[n] >= 0x20 && s[n] != 0x7f) n++;
+  if (n == 0 || n == size) return false;
+  while (n < size && s[n] == 0) n++;
+  return n == size;
+}
+
 static int read_columns(ts_bulk *b, const mapped *m, ts_err *err) {
   const unsigned char *h = m->p;
   for (size_t i = 0; i < b->ncols; i++) {
     const unsigned char *e = h + HEADER_SIZE + i * ENTRY_SIZE;
     ts_bulkcol *c = &b->cols[i];
+    if (!name_ok(e, TS_BULK_NAMELEN))
+      return ts_errf(err, "%s: corrupt (column %zu has no valid name)", m->path, i + 1);
     memcpy(c->name, e, TS_BULK_NAMELEN);
     c->name[TS_BULK_NAMELEN - 1] = '\0';
     uint32_t type = get32(e + 24);
@@ -327,6 +341,10 @@ static int map_file(const char *path, mapped *m, ts_err *err) {
 
 static ts_bulk *from_mapping(const mapped *m, const ts_alloc *a, ts_err *err) {
   const unsigned char *h = m->p;
+  if (!name_ok(h + 40, 16)) {
+    ts_errf(err, "%s: corrupt (no valid kind in the header)", m->path);
+    return NULL;
+  }
   char kind[17];
   memcpy(kind, h + 40, 16);
   kind[16] = '\0';
@@ -336,7 +354,8 @@ static ts_bulk *from_mapping(const mapped *m, const ts_alloc *a, ts_err *err) {
   b->rows = (size_t)get64(h + 24);
   b->ncols = get32(h + 32);
   b->measure = (int32_t)get32(h + 36);
-  if (b->rows > TS_MAX_ROWS || b->measure < -1 || b->measure >= (int)b->ncols) {
+  if (b->rows > TS_MAX_ROWS || (b->ncols == 0 && b->rows > 0) || b->measure < -1 ||
+      b->measure >= (int)b->ncols) {
     ts_errf(err, "%s: corrupt (impossible row count or measure)", m->path);
   } else if (read_dict(b, m, err) == 0 && read_notes(b, m, err) == 0 &&
              read_columns(b, m, err) == 0) {

@@ -42,9 +42,11 @@
 
 int ts_snapshot_save(ts_bulk *b, const char *path, ts_err *err);
 
-/* NULL and "snap.tsb: not a tradescope snapshot", "... is format version
-** 2; this tradescope reads version 1", "... is truncated (... bytes, the
-** header says ...)", "... is corrupt (header checksum mismatch)". */
+/* NULL and one line: "snap.tsb: not a tradescope snapshot", "snap.tsb:
+** snapshot format version 1; this tradescope reads version 2", "snap.tsb:
+** truncated (4096 bytes, the header says 81920)", "snap.tsb: corrupt
+** (header checksum mismatch)"; names read from the file are checked
+** before they appear in a message. */
 ts_bulk *ts_snapshot_open(const char *path, bool verify, const ts_alloc *a, ts_err *err);
 
 #endif

@@ -7,7 +7,8 @@ root=$(cd "$here/../.." && pwd)
 export TS ROOT=$root
 cd "$root"
 passed=0 failed=0
-for file in "$here"/test_*.sh; do
+# CLI_ONLY=NAME runs tests/cli/test_NAME.sh alone (a glob: CLI_ONLY="bulk*").
+for file in "$here"/test_${CLI_ONLY:-*}.sh; do
   for t in $(bash -c "source '$here/lib.sh'; source '$file'; declare -F" | awk '$3 ~ /^test_/ {print $3}'); do
     if ( export CURRENT_TEST="$(basename "$file"):$t"; source "$here/lib.sh"; source "$file"; "$t" ); then
       passed=$((passed + 1))
