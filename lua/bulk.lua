@@ -12,6 +12,7 @@
 --   2. the override table below, for the codes that are not ISO's;
 --   3. the ISO 3166-1 numeric codes of Debian's iso-codes.
 local core = require "tradescope.bulkcore"
+local groups = require "tradescope.bulk_groups"
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
 
@@ -127,8 +128,19 @@ function M.area(code, ds)
   return area_of(ds and ds:meta() or {}, code)
 end
 
--- Every numeric code that stands for `area` (an alpha-3 or X- code), for filters.
-local function codes_of(meta, area)
+-- The member areas of a grouping of the knowledge base (X-EAEU: ARM, BLR,
+-- ...), or nil when `area` is none or no dataset is loaded.
+local function members_of(area)
+  local ok, row = pcall(function() return areas and areas.get(area) end)
+  if not ok or not row or not row.members then return nil end
+  local list = {}
+  for m in row.members:gmatch("[^;]+") do list[#list + 1] = m end
+  return list
+end
+
+-- Every numeric code that stands for `area` (an alpha-3 code, an X- code,
+-- or a grouping of the knowledge base, through its members), for filters.
+local function codes_of(meta, area, depth)
   local out, seen = {}, {}
   local function add(code)
     if not seen[code] then seen[code] = true; out[#out + 1] = code end
@@ -138,6 +150,11 @@ local function codes_of(meta, area)
   for code, iso in pairs(iso_numeric()) do
     if iso[1] == area and not (meta.areas and meta.areas[code]) then add(code) end
   end
+  if #out == 0 and (depth or 0) < 4 then
+    for _, member in ipairs(members_of(area) or {}) do
+      for _, code in ipairs(codes_of(meta, member, (depth or 0) + 1)) do add(code) end
+    end
+  end
   table.sort(out)
   return out
 end
@@ -145,6 +162,15 @@ end
 -- ---- HS names -------------------------------------------------------------------
 
 local hs_names
+
+--- bulk.key_text(ds, col, v): a key as a report shows it: a country code
+--- as its area code ("VNM"), anything else as text.
+function M.key_text(ds, col, v)
+  if AREA_COLUMNS[col] and math.type(v) == "integer" then
+    return area_of(ds:meta(), v) or tostring(v)
+  end
+  return tostring(v)
+end
 
 --- bulk.hs_name(code): the HS nomenclature's description of a chapter, heading or subheading.
 function M.hs_name(code)
@@ -173,14 +199,52 @@ local function baci_files(dir)
   return files
 end
 
---- trade.import_baci(file or dir [, {progress = bool, threads = 1|2}]): BACI CSV into a dataset.
+--- trade.import_baci(file or dir [, {progress = bool, threads = 1|2, columns = {names},
+--- where = {year =, exporter =, importer =, product =, chapter =, heading =}}]): BACI CSV
+--- into a dataset, keeping only the columns and rows asked for (every field is still checked).
 function M.import_baci(path, opts)
   if type(path) ~= "string" then error("import_baci: expected a file or directory path", 2) end
   opts = opts or {}
   local files, dir = {path}, dir_of(path)
   if is_dir(path) then files, dir = baci_files(path), path end
-  local ds = core.import_baci(files, {progress = opts.progress, threads = opts.threads})
-  set_areas(ds:meta(), dir)
+  -- The where as the file writes it: area codes ("VNM") to the numeric codes that stand for
+  -- them (the same map the dataset gets), chapter 3 to "03", numeric strings to integers.
+  local meta, where = nil, opts.where
+  if type(opts.where) == "table" then
+    where = {}
+    for k, v in pairs(opts.where) do
+      local list = type(v) == "table" and v or {v}
+      local out = {}
+      for _, x in ipairs(list) do
+        if AREA_COLUMNS[k] and type(x) == "string" and not tonumber(x) then
+          if not meta then -- no such directory: the import below says so
+            meta = {}
+            set_areas(meta, is_dir(dir) and dir or nil)
+          end
+          local found = codes_of(meta, x)
+          if #found == 0 then
+            error(string.format("import_baci: where %s: unknown area '%s'", k, x), 2)
+          end
+          for _, c in ipairs(found) do out[#out + 1] = c end
+        elseif (k == "year" or AREA_COLUMNS[k]) and type(x) == "string" then
+          out[#out + 1] = math.tointeger(tonumber(x)) or x
+        elseif (k == "chapter" or k == "heading") and math.type(x) == "integer" then
+          out[#out + 1] = string.format(k == "chapter" and "%02d" or "%04d", x)
+        else
+          out[#out + 1] = x
+        end
+      end
+      where[k] = out -- a list even for one value: one area may stand for several codes
+    end
+  end
+  local ds = core.import_baci(files, {progress = opts.progress, threads = opts.threads,
+    columns = opts.columns, where = where})
+  if meta then
+    local m = ds:meta()
+    m.area_source, m.areas, m.names = meta.area_source, meta.areas, meta.names
+  else
+    set_areas(ds:meta(), dir)
+  end
   return ds
 end
 
@@ -266,20 +330,28 @@ function Grouping.__tostring(g)
     .. " (call :sum(col), :count(), :mean(col)...)"
 end
 
-function Grouping:agg(col, list) return self.ds:_group(self.keys, col, list) end
-function Grouping:sum(col) return self.ds:_group(self.keys, col or "value", {"sum"}) end
-function Grouping:count() return self.ds:_group(self.keys, nil, {"count"}) end
-function Grouping:mean(col) return self.ds:_group(self.keys, col or "value", {"mean"}) end
-function Grouping:min(col) return self.ds:_group(self.keys, col or "value", {"min"}) end
-function Grouping:max(col) return self.ds:_group(self.keys, col or "value", {"max"}) end
-function Grouping:stats(col)
-  return self.ds:_group(self.keys, col or "value", {"sum", "count", "mean", "min", "max"})
+function Grouping:agg(col, list)
+  if self.areas then
+    return groups.group(self.ds, self.keys, self.areas, col, list,
+      function(area) return codes_of(self.ds:meta(), area) end)
+  end
+  return self.ds:_group(self.keys, col, list)
 end
+function Grouping:sum(col) return self:agg(col or "value", {"sum"}) end
+function Grouping:count() return self:agg(nil, {"count"}) end
+function Grouping:mean(col) return self:agg(col or "value", {"mean"}) end
+function Grouping:min(col) return self:agg(col or "value", {"min"}) end
+function Grouping:max(col) return self:agg(col or "value", {"max"}) end
+function Grouping:stats(col) return self:agg(col or "value", {"sum", "count", "mean", "min", "max"}) end
 
 function methods.group(ds, keys)
   if type(keys) == "string" then keys = {keys} end
   if type(keys) ~= "table" or #keys == 0 then error("group: expected a list of keys", 2) end
-  return setmetatable({ds = ds, keys = keys}, Grouping)
+  local list = table.move(keys, 1, #keys, 1, {})
+  if keys.areas ~= nil and type(keys.areas) ~= "table" then
+    error("group: areas must be a table {key = {area codes}}", 2)
+  end
+  return setmetatable({ds = ds, keys = list, areas = keys.areas}, Grouping)
 end
 
 function methods.sum(ds, col) return ds:stats(col or "value").sum end
@@ -307,7 +379,7 @@ end
 
 local HELP = {
   filter = "ds:filter{col = v | {v...}, chapter = '03', exporter = 'VNM'}: rows matching all",
-  group = "ds:group{keys}: a grouping; then :sum(col), :count(), :mean, :min, :max, :stats(col)",
+  group = "ds:group{keys [, areas = {key = {area codes}}]}: a grouping; then :sum(col), :count(), :mean, :min, :max, :stats(col)",
   sum = "ds:sum([col]): the total of a column (default value) over the rows",
   count = "ds:count(): the number of rows",
   join = "ds:join(other, {on = {keys}}): rows of both with value, base, change, growth",
@@ -316,6 +388,12 @@ local HELP = {
   apart = "ds:apart(): the Comtrade rows kept apart (world, total, aggregate, parent, breakdown)",
 }
 for name, text in pairs(HELP) do tradescope.sethelp(methods[name], text) end
+
+local indicators = require "tradescope.bulk_indicators"
+for name, text in pairs(indicators.HELP) do
+  methods[name] = indicators[name]
+  tradescope.sethelp(indicators[name], text)
+end
 
 -- ---- printing ------------------------------------------------------------------------------
 
@@ -336,6 +414,7 @@ local function cell(meta, name, v)
     return a and string.format("%d %s", v, a) or tostring(v)
   end
   if name == "growth" then return string.format("%+.1f %%", v * 100) end
+  if name == "share" then return string.format("%.1f %%", v * 100) end
   if name == "count" then return string.format("%.0f", v) end
   if math.type(v) == "float" then return string.format("%.3f", v) end
   return tostring(v)
@@ -391,11 +470,12 @@ local function install()
   t.import_comtrade = M.import_comtrade
   t.open = M.open
   tradescope.sethelp(M.import_baci,
-    "trade.import_baci(file|dir [, {progress=, threads=}]): BACI t,i,j,k,v,q CSV into a dataset")
+    "trade.import_baci(file|dir [, {progress=, threads=, columns=, where=}]): BACI t,i,j,k,v,q CSV into a dataset")
   tradescope.sethelp(M.import_comtrade,
     "trade.import_comtrade(file): Comtrade final-data CSV: detail rows, and the rows kept apart")
   tradescope.sethelp(M.open, "trade.open(snapshot [, {verify=true}]): a saved bulk dataset, mapped")
   tradescope.sethelp(M.area, "bulk.area(code [, ds]): the area code of a UN numeric country code")
+  tradescope.sethelp(M.key_text, "bulk.key_text(ds, col, v): a key as reports show it ('VNM' for 704)")
   tradescope.sethelp(M.hs_name,
     "bulk.hs_name(code): the HS description of a chapter, heading or subheading")
   tradescope.sethelp(M.format, "bulk.format(ds): the aligned text table print(ds) shows")

@@ -20,10 +20,23 @@ local function number_of(v, what)
   error(string.format("%s is a %s, not a number", what, G.kind(v) or type(v)), 4)
 end
 
+-- A bulk dataset summed by `by` in C: {key = value}.
+local function bulk_values(ds, by)
+  if type(by) ~= "string" then
+    error("indicators: a bulk dataset needs the column to sum by (e.g. 'exporter', 'chapter')", 3)
+  end
+  local out = {}
+  for _, row in ds:group{by}:sum("value"):rows() do
+    if row[by] ~= nil and row.value then out[row[by]] = row.value end
+  end
+  return out
+end
+
 --- indicators.values(rs[, by]): {key = value} of a result set, the rows'
 --- values (a range's midpoint, a bound's bound) summed by column `by`
 --- (default "partner"); rows without a value are left out.
 function M.values(rs, by)
+  if G.kind(rs) == "tradescope.bulk" then return bulk_values(rs, by) end
   by = by or "partner"
   local out, unit = {}, nil
   for _, row in rs:rows() do
@@ -42,7 +55,7 @@ end
 
 -- Keys (sorted) and numbers of an array, a keyed table or a result set.
 local function split(t, by)
-  if is_resultset(t) then t = M.values(t, by) end
+  if is_resultset(t) or G.kind(t) == "tradescope.bulk" then t = M.values(t, by) end
   if type(t) ~= "table" then error("indicators: expected a table or a result set, got " .. type(t), 3) end
   local keys, values = {}, {}
   if #t > 0 then

@@ -11,6 +11,7 @@
 */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +180,91 @@ static int opt_int(lua_State *L, int idx, const char *key, int dflt) {
   return v;
 }
 
-/* bulkcore.import_baci({paths...} [, {progress = bool, threads = n}]): one
-** dataset of all the files, all or nothing. */
+/* Option errors name the option, not a place in lua/bulk.lua. */
+static int opt_error(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  return lua_error(L);
+}
+
+/* The list at t[key] (a single value counts as a list of one) as scratch
+** memory of `size`-byte items left on the stack, filled by `put`; its
+** length, 0 when t[key] is nil.  `what` names the option in messages. */
+typedef void (*put_fn)(lua_State *L, const char *what, void *item);
+
+static size_t opt_list(lua_State *L, int t, const char *key, const char *what, size_t size,
+                       put_fn put, void **out) {
+  *out = NULL;
+  if (lua_getfield(L, t, key) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  int list = lua_gettop(L);
+  bool many = lua_istable(L, list);
+  size_t n = many ? (size_t)luaL_len(L, list) : 1;
+  if (n == 0) opt_error(L, "import_baci: %s: an empty list", what);
+  char *items = lua_newuserdatauv(L, n * size, 0);
+  lua_insert(L, list); /* kept below the value until the import is done */
+  for (size_t i = 0; i < n; i++) {
+    if (many) lua_rawgeti(L, list + 1, (lua_Integer)i + 1);
+    else lua_pushvalue(L, list + 1);
+    put(L, what, items + i * size);
+    lua_pop(L, 1);
+  }
+  *out = items;
+  return n;
+}
+
+static void put_int(lua_State *L, const char *what, void *item) {
+  int isint;
+  lua_Integer v = lua_tointegerx(L, -1, &isint);
+  if (!isint)
+    opt_error(L, "import_baci: %s: expected integers, got %s", what, luaL_tolstring(L, -1, NULL));
+  if (v < INT32_MIN || v > INT32_MAX)
+    opt_error(L, "import_baci: %s: %I is out of range", what, v);
+  *(int32_t *)item = (int32_t)v;
+}
+
+/* A string item points into the Lua string, which t[key] keeps alive. */
+static void put_str(lua_State *L, const char *what, void *item) {
+  if (lua_type(L, -1) != LUA_TSTRING)
+    opt_error(L, "import_baci: %s: expected strings, got %s", what, luaL_typename(L, -1));
+  *(const char **)item = lua_tostring(L, -1);
+}
+
+/* The where table at index w into o->where. */
+static void opt_where(lua_State *L, int w, ts_baci_opts *o) {
+  static const char *const keys[] = {"year", "exporter", "importer", "product", "chapter",
+                                     "heading", NULL};
+  if (!lua_istable(L, w)) opt_error(L, "import_baci: where must be a table {column = value(s)}");
+  for (lua_pushnil(L); lua_next(L, w); lua_pop(L, 1)) {
+    bool known = false;
+    for (int i = 0; keys[i] != NULL && lua_type(L, -2) == LUA_TSTRING; i++)
+      known |= strcmp(lua_tostring(L, -2), keys[i]) == 0;
+    if (!known)
+      opt_error(L, "import_baci: where: no key '%s' (year, exporter, importer, product, chapter, "
+                   "heading)", luaL_tolstring(L, -2, NULL));
+  }
+  ts_baci_where *x = &o->where;
+  void *p;
+  x->nyears = opt_list(L, w, "year", "where year", sizeof(int32_t), put_int, &p), x->years = p;
+  x->nexporters = opt_list(L, w, "exporter", "where exporter", sizeof(int32_t), put_int, &p);
+  x->exporters = p;
+  x->nimporters = opt_list(L, w, "importer", "where importer", sizeof(int32_t), put_int, &p);
+  x->importers = p;
+  x->nproducts = opt_list(L, w, "product", "where product", sizeof(char *), put_str, &p);
+  x->products = p;
+  x->nchapters = opt_list(L, w, "chapter", "where chapter", sizeof(char *), put_str, &p);
+  x->chapters = p;
+  x->nheadings = opt_list(L, w, "heading", "where heading", sizeof(char *), put_str, &p);
+  x->headings = p;
+}
+
+/* bulkcore.import_baci({paths...} [, {progress = bool, threads = n, columns = {names...},
+** where = {year =, exporter =, importer =, product =, chapter =, heading =}}]): one
+** dataset of all the files, all or nothing; only the columns and rows asked for. */
 static int l_import_baci(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
@@ -189,13 +273,25 @@ static int l_import_baci(lua_State *L) {
   int threads = opt_int(L, 2, "threads", 2);
   if (threads != 1 && threads != 2) return luaL_error(L, "import_baci: threads must be 1 or 2");
   bool progress = opt_bool(L, 2, "progress", true) && isatty(2);
+  ts_baci_opts o = {.threads = threads};
+  if (lua_istable(L, 2)) { /* the option lists stay on the stack until the import is done */
+    void *p;
+    luaL_checkstack(L, 24, "import_baci options");
+    if (lua_getfield(L, 2, "columns") != LUA_TNIL && !lua_istable(L, -1))
+      return opt_error(L, "import_baci: columns must be a list of column names");
+    lua_pop(L, 1);
+    o.ncolumns = opt_list(L, 2, "columns", "columns", sizeof(char *), put_str, &p), o.columns = p;
+    if (lua_getfield(L, 2, "where") != LUA_TNIL) opt_where(L, lua_gettop(L), &o);
+  }
   ts_bulk *all = NULL;
   ts_err err;
+  if (ts_baci_check_opts(&o, &err) != 0) return opt_error(L, "import_baci: %s", err.msg);
   for (size_t i = 1; i <= n; i++) {
     lua_rawgeti(L, 1, (lua_Integer)i);
     const char *path = luaL_checkstring(L, -1);
     bar p = {path, now(), 0, false};
-    ts_baci_opts o = {threads, progress ? draw_bar : NULL, &p, NULL};
+    o.progress = progress ? draw_bar : NULL;
+    o.progress_ud = &p;
     ts_bulk *b = ts_baci_import(path, &o, &err);
     end_bar(&p);
     lua_pop(L, 1);
@@ -234,6 +330,85 @@ static int l_open(lua_State *L) {
   if (b->notes_len == 0) return 1;
   lua_pushlstring(L, b->notes, b->notes_len);
   return 2;
+}
+
+/* ---- results built in Lua -------------------------------------------------------------- */
+
+static ts_type check_type(lua_State *L, const char *col, const char *name) {
+  static const char *const names[] = {"int16", "int32", "double", "string"};
+  static const ts_type types[] = {TS_I16, TS_I32, TS_F64, TS_STR};
+  for (size_t i = 0; name != NULL && i < 4; i++)
+    if (strcmp(name, names[i]) == 0) return types[i];
+  return luaL_error(L, "column '%s': type '%s' is not int16, int32, double or string", col,
+                    name ? name : "nil");
+}
+
+/* Value i of the list at the top of the stack into column c. */
+static void store_value(lua_State *L, ts_bulk *b, ts_bulkcol *c, size_t i) {
+  ts_err err;
+  bool na = lua_isnil(L, -1);
+  switch (c->type) {
+  case TS_F64:
+    ((double *)c->data)[i] = na ? TS_NA_F64 : luaL_checknumber(L, -1);
+    break;
+  case TS_STR: {
+    size_t len = 0;
+    const char *s = na ? NULL : luaL_checklstring(L, -1, &len);
+    int32_t id = na ? TS_NA_ID : ts_dict_intern(b->dict, s, len, &err);
+    if (id == TS_NA_ID && !na) raise(L, &err);
+    ((int32_t *)c->data)[i] = id;
+    break;
+  }
+  default: {
+    lua_Integer k = na ? 0 : luaL_checkinteger(L, -1);
+    lua_Integer lo = c->type == TS_I16 ? INT16_MIN : INT32_MIN;
+    lua_Integer hi = c->type == TS_I16 ? INT16_MAX : INT32_MAX;
+    if (!na && (k <= lo || k > hi))
+      luaL_error(L, "column '%s': %I is out of range for %s", c->name, k, ts_type_name(c->type));
+    if (c->type == TS_I16) ((int16_t *)c->data)[i] = na ? TS_NA_I16 : (int16_t)k;
+    else ((int32_t *)c->data)[i] = na ? TS_NA_I32 : (int32_t)k;
+  }
+  }
+}
+
+/* bulkcore.from_columns({{name =, type =, values = {...}}, ...}, rows
+** [, measure [, meta]]): a result dataset made in Lua (area groupings,
+** indicators), so that it prints, iterates, sorts and feeds reports as
+** the C results do.  The store owns the dataset from the start, so an
+** error half-way frees it. */
+static int l_from_columns(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer rows = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, rows >= 0 && rows <= (lua_Integer)TS_MAX_ROWS, 2, "a row count");
+  const char *measure = luaL_optstring(L, 3, NULL);
+  ts_err err;
+  ts_bulk *b = ts_bulk_new("result", NULL, &err);
+  if (b == NULL) return raise(L, &err);
+  push_new(L, b, lua_isnoneornil(L, 4) ? 0 : 4);
+  lua_Integer ncols = luaL_len(L, 1);
+  for (lua_Integer k = 1; k <= ncols; k++) {
+    lua_rawgeti(L, 1, k);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    lua_getfield(L, -1, "name");
+    lua_getfield(L, -2, "type");
+    const char *name = luaL_checkstring(L, -2);
+    ts_type type = check_type(L, name, lua_tostring(L, -1));
+    int c = ts_bulk_add_column(b, name, type, (size_t)rows, &err);
+    if (c < 0) return raise(L, &err);
+    lua_pop(L, 2);
+    lua_getfield(L, -1, "values");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    for (lua_Integer i = 1; i <= rows; i++) {
+      lua_rawgeti(L, -1, i);
+      store_value(L, b, &b->cols[c], (size_t)i - 1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+  }
+  b->rows = (size_t)rows;
+  if (ts_bulk_finish(b, &err) != 0) return raise(L, &err);
+  if (measure != NULL) b->measure = col_index(L, b, measure);
+  return 1;
 }
 
 /* bulkcore.read_csv(path): {header = {...}, rows = {{...}, ...}} through
@@ -644,6 +819,8 @@ static int open_bulkcore(lua_State *L) {
      "bulkcore.import_baci({paths}, opts): BACI files into one dataset"},
     {"import_comtrade", l_import_comtrade, "bulkcore.import_comtrade(path): detail, aggregates"},
     {"open", l_open, "bulkcore.open(path [, verify]): a snapshot, mapped, and its notes"},
+    {"from_columns", l_from_columns,
+     "bulkcore.from_columns({{name =, type =, values =}...}, rows [, measure [, meta]])"},
     {"read_csv", l_read_csv, "bulkcore.read_csv(path): {header =, rows =} of a checked CSV file"},
     {NULL, NULL, NULL}
   };

@@ -18,7 +18,7 @@ function M.kind(v)
   local name = type(mt) == "table" and mt.__name or ""
   return ({["tradescope.row"] = "row", ["tradescope.resultset"] = "resultset",
     ["tradescope.quantity"] = "quantity", ["tradescope.period"] = "period",
-    ["tradescope.date"] = "date"})[name] or "userdata"
+    ["tradescope.date"] = "date", ["tradescope.bulk"] = "bulk"})[name] or "userdata"
 end
 
 local function finite(x) return x == x and x ~= math.huge and x ~= -math.huge end

@@ -19,6 +19,11 @@ local LABELS = {
   event = "Event", level = "Level", subject = "Subject", condition = "Condition",
   area = "Area", among = "Among", rank = "Rank", title = "Title", seed_file = "Seed file",
   code = "Code", parent = "Parent", members = "Members", label = "Label",
+  -- bulk results
+  exporter = "Exporter", importer = "Importer", product = "Product", chapter = "HS chapter",
+  heading = "HS heading", year = "Year", count = "Rows", share = "Share", rca = "RCA",
+  world = "World", exports = "Exports", mirror = "Mirror imports", gap = "Gap", ratio = "Ratio",
+  base = "Base", growth = "Growth",
 }
 
 -- The columns a reader wants from each dataset table (ids, sentences and
@@ -227,8 +232,35 @@ local function plain_rows(list, opts, cite)
   return cols, rows
 end
 
-local function as_list(x)
+local MAX_BULK_ROWS = 1000
+
+-- A bulk dataset's rows as plain rows (keys as text, a country code as its
+-- area code; figures as numbers) and its column names in order.
+local function bulk_list(ds, what)
+  if #ds > MAX_BULK_ROWS then
+    fail(string.format("%s: a bulk dataset of %d rows is more than a report shows (%d); "
+      .. "group it or take ds:top(n) first", what, #ds, MAX_BULK_ROWS))
+  end
+  local cols, names, list = ds:columns(), {}, {}
+  for j, c in ipairs(cols) do names[j] = c.name end
+  for i, row in ds:rows() do
+    local r = {}
+    for _, c in ipairs(cols) do
+      local v = row[c.name]
+      if v ~= nil and c.type ~= "double" then v = require("tradescope.bulk").key_text(ds, c.name, v) end
+      r[c.name] = v
+    end
+    list[i] = r
+  end
+  return list, names
+end
+
+local function as_list(x, what)
   local kind = fmt.kind(x)
+  if kind == "bulk" then
+    local list, names = bulk_list(x, what)
+    return list, false, nil, names
+  end
   if kind == "resultset" then
     local list = {}
     for i, row in x:rows() do list[i] = row end
@@ -256,10 +288,13 @@ end
 function M.table(input, opts, cite)
   opts = opts or {}
   if type(opts) ~= "table" then fail("table: options must be a table") end
-  local list, dataset, tname = as_list(input)
+  local list, dataset, tname, names = as_list(input, "table")
   local cols, rows
   if dataset then cols, rows = dataset_rows(list, opts, cite, tname)
-  else cols, rows = plain_rows(list, opts, cite) end
+  else
+    if names and not opts.columns then opts = setmetatable({columns = names}, {__index = opts}) end
+    cols, rows = plain_rows(list, opts, cite)
+  end
   for _, r in ipairs(rows) do table.sort(r.refs) end
   with_numeric(cols, rows)
   local block = {type = "table", caption = opts.caption, columns = cols, rows = rows}
@@ -341,9 +376,11 @@ function M.chart(opts, cite)
   local kind = opts.kind or "bar"
   if not KINDS[kind] then fail("chart: kind '" .. tostring(kind) .. "' is not bar or line") end
   if opts.series == nil then fail("chart: no series (series = a result set or {{label = ..., value = ...}, ...})") end
-  local o = {x = opts.x or "period", y = opts.y or "value"}
+  local list, _, _, names = as_list(opts.series, "chart")
+  -- a bulk result plots its measure against its first key
+  local o = {x = opts.x or (names and names[1]) or "period",
+    y = opts.y or (names and opts.series:info().measure) or "value"}
   o.percent = opts.unit == "%" or (opts.unit == nil and o.y == "change")
-  local list = as_list(opts.series)
   local points, omitted = {}, 0
   for i, item in ipairs(list) do
     local p = chart_point(item, i, o, cite)

@@ -97,10 +97,12 @@ if [[ " $TASKS " == *" T4 "* ]] && { [ ! -f "$E" ] || [ ! -f "$L" ]; }; then
   lua5.4 "$B/gen_baci.lua" "$HALF" 2021,2022 "$DATA" "$SEED" >/dev/null || exit 1
 fi
 
-prepare() { # TOOL FILE COMMAND...: writes FILE once for this data
+prepare() { # TOOL FILE COMMAND...: writes FILE once for this data (and tradescope build)
   local tool=$1 file=$2
   shift 2
-  [ -f "$file" ] && [ "$file" -nt "$Y" ] && return 0
+  # a snapshot older than the tradescope binary may be of an older format
+  [ -f "$file" ] && [ "$file" -nt "$Y" ] && { [ "$tool" != tradescope ] || [ "$file" -nt "$TS" ]; } &&
+    return 0
   rm -f "$file"
   echo "bench: preparing $tool's persisted copy for T5"
   "$@" >/dev/null || echo "bench: $tool: preparing $file failed" >&2

@@ -357,4 +357,120 @@ function T.comtrade_keeps_aggregates_apart()
   if not ok then error(err, 0) end
 end
 
+-- ---- import options: columns and where ------------------------------------------------
+
+local function column_names(ds)
+  local names = {}
+  for i, c in ipairs(ds:columns()) do names[i] = c.name end
+  return table.concat(names, ",")
+end
+
+function T.import_keeps_only_the_columns_asked_for()
+  with_fixture(function(_, path)
+    local ds = trade.import_baci(path, {columns = {"value", "exporter"}})
+    A.eq(column_names(ds), "exporter,value", "file order")
+    A.eq(ds:info().row_bytes, 10, "bytes per row")
+    A.eq(#ds, #ROWS, "rows")
+    for i, r in ds:rows() do
+      A.eq(r.exporter, ROWS[i].i); A.near(r.value, ROWS[i].v, 1e-12)
+      A.eq(r.year, nil, "no year"); A.eq(r.product, nil, "no product")
+    end
+    local sums = {}
+    for _, r in ipairs(ROWS) do sums[r.i] = (sums[r.i] or 0) + r.v end
+    local groups = 0
+    for _, g in ds:group{"exporter"}:sum("value"):rows() do
+      A.near(g.value, sums[g.exporter], 1e-12, "sum for " .. g.exporter)
+      groups = groups + 1
+    end
+    local want = 0
+    for _ in pairs(sums) do want = want + 1 end
+    A.eq(groups, want, "groups")
+    A.errors(function() ds:group{"importer"}:sum("value") end, "no column 'importer'")
+  end)
+end
+
+function T.import_where_keeps_matching_rows_in_file_order()
+  with_fixture(function(_, path)
+    local function expect(pred)
+      local out = {}
+      for _, r in ipairs(ROWS) do if pred(r) then out[#out + 1] = r end end
+      return out
+    end
+    local want = expect(function(r) return r.i == 704 and (r.j == 643 or r.j == 156) end)
+    A.truthy(#want > 0 and #want < #ROWS, "the fixture exercises the where")
+    for threads = 1, 2 do
+      local ds = trade.import_baci(path, {threads = threads,
+        columns = {"importer", "product", "value"},
+        where = {exporter = "VNM", importer = {643, 156}, year = "2022"}})
+      A.eq(#ds, #want, "rows kept, threads " .. threads)
+      for i, r in ds:rows() do
+        A.eq(r.importer, want[i].j); A.eq(r.product, want[i].k); A.near(r.value, want[i].v, 1e-12)
+      end
+    end
+    local ch03 = expect(function(r) return r.k:sub(1, 2) == "03" end)
+    A.eq(#trade.import_baci(path, {where = {chapter = 3}}), #ch03, "chapter 3 is \"03\"")
+    local two = expect(function(r) return r.k == "847130" or r.k == "9999AA" end)
+    A.eq(#trade.import_baci(path, {where = {product = {"847130", "9999AA"}}}), #two, "products")
+    local head = expect(function(r) return r.k:sub(1, 4) == "8471" end)
+    A.eq(#trade.import_baci(path, {where = {heading = 8471}}), #head, "heading 8471")
+    A.eq(#trade.import_baci(path, {where = {year = 2021}}), 0, "another year")
+  end)
+end
+
+function T.import_where_one_area_may_be_several_codes()
+  with_fixture(function(dir)
+    -- "USA" is 840 to ISO and 842 to BACI (with its territories): one area, two codes
+    local path = write(dir .. "/usa.csv", "t,i,j,k,v,q\n2022,840,4,010121,1,1\n"
+      .. "2022,842,4,010121,2,1\n2022,704,4,010121,4,1\n2022,842,8,010121,8,NA\n")
+    local ds = trade.import_baci(path, {columns = {"exporter", "value"}, where = {exporter = "USA"}})
+    A.eq(#ds, 3, "rows of 840 and 842")
+    A.near(ds:sum("value"), 1 + 2 + 8, 1e-12)
+    A.eq(ds:area(840), "USA"); A.eq(ds:area(842), "USA")
+  end)
+end
+
+function T.import_where_applies_to_every_file_of_a_directory()
+  with_fixture(function(dir)
+    local second = fixture_rows(50, 2021, 5)
+    write(dir .. "/BACI_HS17_Y2021_V202401.csv", csv_of(second))
+    local n = 0
+    for _, r in ipairs(second) do n = n + (r.i == 643 and 1 or 0) end
+    for _, r in ipairs(ROWS) do n = n + (r.i == 643 and 1 or 0) end
+    local ds = trade.import_baci(dir, {columns = {"year", "value"}, where = {exporter = 643}})
+    A.eq(#ds, n, "exporter 643 in both years")
+    A.eq(column_names(ds), "year,value")
+  end)
+end
+
+function T.import_with_options_still_checks_every_field()
+  with_fixture(function(dir)
+    -- the bad row is one the where drops, in a column not kept
+    local bad = write(dir .. "/bad.csv",
+      "t,i,j,k,v,q\n2022,704,643,010121,1,1\n2022,1,2,010121,1,1x\n")
+    A.errors(function()
+      trade.import_baci(bad, {columns = {"value"}, where = {exporter = 704}})
+    end, bad .. ":3:19: column 'q': '1x' is not a quantity (a number, empty or NA)")
+  end)
+end
+
+function T.import_options_are_refused_clearly()
+  with_fixture(function(_, path)
+    A.errors(function() trade.import_baci(path, {columns = {"value", "partner"}}) end,
+      "import_baci: columns: no column 'partner' (year, exporter, importer, product, value, "
+        .. "quantity)")
+    A.errors(function() trade.import_baci(path, {where = {partner = 643}}) end,
+      "import_baci: where: no key 'partner'")
+    A.errors(function() trade.import_baci(path, {where = {exporter = "NOWHERE"}}) end,
+      "import_baci: where exporter: unknown area 'NOWHERE'")
+    A.errors(function() trade.import_baci(path, {where = {importer = 70000}}) end,
+      "import_baci: where importer: 70000 is not a country code (an integer 0..32767)")
+    A.errors(function() trade.import_baci(path, {where = {chapter = "3"}}) end,
+      "import_baci: where chapter: '3' is not a chapter (2 letters or digits)")
+    A.errors(function() trade.import_baci(path, {where = {product = 847130}}) end,
+      "import_baci: where product: expected strings, got number")
+    A.errors(function() trade.import_baci(path, {where = {year = {}}}) end,
+      "import_baci: where year: an empty list")
+  end)
+end
+
 return T

@@ -265,14 +265,33 @@ static void bad_fields_name_line_and_column(void **state) {
     {"2022,4,8,010121,5\n", "F:3:18: row has 5 fields, expected 6 (t,i,j,k,v,q)"},
     {"2022,4,8,010121,5,6,7\n", "F:3:20: row has more than 6 fields (t,i,j,k,v,q)"},
     {"2022,4,8,010121,5,6\rX\n", "F:3:20: a carriage return not followed by a line feed"},
+    /* plain-looking rows the whole-row reader must not take */
+    {"10000,4,8,010121,1,1\n", "F:3:1: column 't': '10000' is not a year (1000..9999)"},
+    {"2022,4,32768,010121,1,1\n",
+     "F:3:8: column 'j': '32768' is not a country code (an integer 0..32767)"},
+    {"2022,4,8,010121,1,NX\n",
+     "F:3:19: column 'q': 'NX' is not a quantity (a number, empty or NA)"},
+    {"2022,4,8,010121,1,1.5.5\n",
+     "F:3:19: column 'q': '1.5.5' is not a quantity (a number, empty or NA)"},
+    {"2022,4,8,01#121,1,1\n",
+     "F:3:10: column 'k': '01#121' is not a product code (1 to 15 letters or digits)"},
+    {"2022,4,8,010121,1-,1\n", "F:3:17: column 'v': '1-' is not a value (a number)"},
+    {"2022,4,8,010121,1,1\r\r\n", "F:3:20: a carriage return not followed by a line feed"},
   };
+  /* with one good row after the bad one, and with many (a bad row far from
+  ** the end of the file is first offered to the whole-row reader) */
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    char text[256];
-    snprintf(text, sizeof text, "%s%s2022,4,8,010121,1,1\n", head, cases[i].row);
-    for (int threads = 1; threads <= 2; threads++) {
-      const char *got = import_error(text, threads);
-      if (strcmp(got, cases[i].msg) != 0)
-        fail_msg("case %zu (threads %d):\n  got  %s\n  want %s", i, threads, got, cases[i].msg);
+    for (int tail = 1; tail <= 8; tail += 7) {
+      char text[512];
+      int n = snprintf(text, sizeof text, "%s%s", head, cases[i].row);
+      for (int r = 0; r < tail; r++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "2022,4,8,010121,1,1\n");
+      for (int threads = 1; threads <= 2; threads++) {
+        const char *got = import_error(text, threads);
+        if (strcmp(got, cases[i].msg) != 0)
+          fail_msg("case %zu (tail %d, threads %d):\n  got  %s\n  want %s", i, tail, threads, got,
+                   cases[i].msg);
+      }
     }
   }
 }
@@ -388,6 +407,468 @@ static void progress_reaches_the_total(void **state) {
   assert_int_equal(p.total, strlen("2022,4,8,010121,1,1\n") * 2);
 }
 
+/* ---- projection and filter pushdown ------------------------------------------------ */
+
+static ts_bulk *import_with(const char *path, const ts_baci_opts *o) {
+  ts_err err = {{0}};
+  ts_bulk *b = ts_baci_import(path, o, &err);
+  if (b == NULL) fail_msg("import failed: %s", err.msg);
+  return b;
+}
+
+static const char *column_names(const ts_bulk *b) {
+  static char out[128];
+  out[0] = '\0';
+  for (size_t c = 0; c < b->ncols; c++) {
+    if (c > 0) strcat(out, ",");
+    strcat(out, b->cols[c].name);
+  }
+  return out;
+}
+
+static void columns_keep_only_those_named(void **state) {
+  (void)state;
+  const char *path = fixture("proj.csv",
+                             "t,i,j,k,v,q\n"
+                             "2022,704,643,010121,12.5,0.75\n"
+                             "2022,4,8,9999AA,0.001,NA\n"
+                             "2021,842,156,010121,7,\n");
+  const char *ev[] = {"value", "exporter"};
+  ts_baci_opts o = {.threads = 2, .columns = ev, .ncolumns = 2};
+  ts_bulk *b = import_with(path, &o);
+  /* stored in file order whatever the order asked */
+  assert_string_equal(column_names(b), "exporter,value");
+  assert_int_equal(ts_bulk_find(b, "year"), -1);
+  assert_int_equal(ts_bulk_find(b, "product"), -1);
+  assert_int_equal(ts_bulk_row_bytes(b), 2 + 8);
+  assert_int_equal(b->rows, 3);
+  assert_int_equal(i16(b, 0, 0), 704);
+  assert_int_equal(i16(b, 0, 2), 842);
+  assert_true(f64(b, 1, 1) == 0.001);
+  assert_int_equal(b->measure, 1);
+  assert_int_equal(b->cols[0].lo, 4);
+  assert_int_equal(b->cols[0].hi, 842);
+  assert_int_equal(ts_dict_count(b->dict), 0); /* no product column, no codes kept */
+  ts_bulk_free(b);
+
+  const char *pq[] = {"quantity", "product"};
+  ts_baci_opts o2 = {.threads = 1, .columns = pq, .ncolumns = 2};
+  b = import_with(path, &o2);
+  assert_string_equal(column_names(b), "product,quantity");
+  assert_int_equal(b->measure, 1); /* no value: the quantity */
+  assert_string_equal(ts_dict_str(b->dict, ((int32_t *)b->cols[0].data)[2], NULL), "010121");
+  assert_int_equal(ts_dict_count(b->dict), 2);
+  assert_true(f64(b, 1, 0) == 0.75);
+  assert_true(isnan(f64(b, 1, 2)));
+  ts_bulk_free(b);
+}
+
+/* Rows generated here; the rows a where keeps are counted by a plain loop
+** over what was written, and compared row by row (file order). */
+enum { WN = 30000 };
+static struct {
+  int16_t t, i, j;
+  char k[16];
+  double v;
+} wrow[WN];
+
+static const char *where_fixture(void) {
+  size_t cap = WN * 60 + 32, used = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  used += (size_t)snprintf(text, cap, "t,i,j,k,v,q\n");
+  uint64_t s = 7;
+  for (int r = 0; r < WN; r++) {
+    s = s * 6364136223846793005u + 1442695040888963407u;
+    wrow[r].t = (int16_t)(2020 + (s >> 60) % 3);
+    wrow[r].i = (int16_t)((s >> 33) % 40);
+    wrow[r].j = (int16_t)((s >> 20) % 40);
+    int code = (int)((s >> 40) % 900);
+    if (code % 97 == 0) snprintf(wrow[r].k, sizeof wrow[r].k, "03%04dLONGCODE", code);
+    else snprintf(wrow[r].k, sizeof wrow[r].k, "%02d%04d", code % 12, code);
+    wrow[r].v = (double)((s >> 8) % 100000) / 100.0;
+    /* leading zeros lost in some rows, as older BACI files wrote k */
+    const char *k = wrow[r].k[0] == '0' && r % 5 == 0 && strlen(wrow[r].k) == 6 ? wrow[r].k + 1
+                                                                               : wrow[r].k;
+    used += (size_t)snprintf(text + used, cap - used, "%d,%d,%d,%s,%.2f,%s\n", wrow[r].t,
+                             wrow[r].i, wrow[r].j, k, wrow[r].v, r % 9 ? "1.5" : "NA");
+    if (r % 11 == 0) used += (size_t)snprintf(text + used, cap - used, "\n");
+  }
+  const char *path = fixture("where.csv", text);
+  free(text);
+  return path;
+}
+
+static bool in_ints(int v, const int32_t *set, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (set[i] == v) return true;
+  return false;
+}
+
+static void where_keeps_the_matching_rows_in_file_order(void **state) {
+  (void)state;
+  const char *path = where_fixture();
+  const int32_t years[] = {2021, 2022}, exporters[] = {3, 17, 29}, importers[] = {5, 6, 7, 8, 9};
+  const char *chapters[] = {"03", "07"};
+  const char *cols[] = {"exporter", "importer", "product", "value"};
+  ts_baci_opts o = {.columns = cols, .ncolumns = 4,
+                    .where = {.years = years, .nyears = 2, .exporters = exporters,
+                              .nexporters = 3, .importers = importers, .nimporters = 5,
+                              .chapters = chapters, .nchapters = 2}};
+  size_t want = 0, codes = 0;
+  static int kept[WN];
+  for (int r = 0; r < WN; r++)
+    if (in_ints(wrow[r].t, years, 2) && in_ints(wrow[r].i, exporters, 3) &&
+        in_ints(wrow[r].j, importers, 5) &&
+        (strncmp(wrow[r].k, "03", 2) == 0 || strncmp(wrow[r].k, "07", 2) == 0)) {
+      bool seen = false;
+      for (size_t q = 0; q < want && !seen; q++) seen = strcmp(wrow[kept[q]].k, wrow[r].k) == 0;
+      codes += !seen;
+      kept[want++] = r;
+    }
+  assert_true(want > 20 && want < WN / 50); /* the fixture exercises the where */
+  for (int threads = 1; threads <= 2; threads++) {
+    o.threads = threads;
+    ts_bulk *b = import_with(path, &o);
+    assert_string_equal(column_names(b), "exporter,importer,product,value");
+    assert_int_equal(b->rows, want);
+    for (size_t q = 0; q < want; q++) {
+      int r = kept[q];
+      const char *k = ts_dict_str(b->dict, ((int32_t *)b->cols[2].data)[q], NULL);
+      if (i16(b, 0, q) != wrow[r].i || i16(b, 1, q) != wrow[r].j || strcmp(k, wrow[r].k) != 0 ||
+          f64(b, 3, q) != wrow[r].v)
+        fail_msg("threads %d: kept row %zu (file row %d) differs", threads, q, r);
+    }
+    /* only the codes of kept rows are in the dictionary */
+    assert_int_equal(ts_dict_count(b->dict), codes);
+    ts_bulk_free(b);
+  }
+}
+
+static void where_products_headings_and_lost_zeros(void **state) {
+  (void)state;
+  const char *path = where_fixture();
+  /* "10013" is how a numeric k column writes 010013: it matches it */
+  const char *products[] = {"10013", "030485LONGCODE", "110011"};
+  const char *headings[] = {"0100", "0304", "1100"};
+  const char *cols[] = {"product"};
+  ts_baci_opts o = {.columns = cols, .ncolumns = 1,
+                    .where = {.products = products, .nproducts = 3, .headings = headings,
+                              .nheadings = 3}};
+  const char *stored[] = {"010013", "030485LONGCODE", "110011"};
+  size_t want = 0;
+  for (int p = 0; p < 3; p++) {
+    size_t n = 0;
+    for (int r = 0; r < WN; r++) n += strcmp(wrow[r].k, stored[p]) == 0;
+    assert_true(n > 0); /* each code is in the fixture */
+    want += n;
+  }
+  for (int threads = 1; threads <= 2; threads++) {
+    o.threads = threads;
+    ts_bulk *b = import_with(path, &o);
+    assert_int_equal(b->rows, want);
+    ts_bulk_free(b);
+  }
+  /* a heading none of the products has keeps nothing, and the columns are still there */
+  const char *none[] = {"0101"};
+  o.where.headings = none;
+  o.where.nheadings = 1;
+  ts_bulk *b = import_with(path, &o);
+  assert_int_equal(b->rows, 0);
+  assert_string_equal(column_names(b), "product");
+  ts_bulk_free(b);
+}
+
+/* Every field is checked whatever is kept: the same message for a bad
+** field in a column not kept and in a row the where drops, in either half. */
+static void skipped_columns_and_dropped_rows_are_still_checked(void **state) {
+  (void)state;
+  char text[16384] = "t,i,j,k,v,q\n";
+  for (int r = 0; r < 300; r++) strcat(text, "2022,4,8,010121,1,1\n");
+  char late[17000], early[17000], dropped[17000];
+  snprintf(late, sizeof late, "%s2022,4,8,010121,1,x1\n", text);     /* q, line 302 */
+  snprintf(early, sizeof early, "t,i,j,k,v,q\n2022,4,8,01.121,1,1\n%s", text + 12); /* k, line 2 */
+  snprintf(dropped, sizeof dropped, "%s2022,5,8,010121,1e,1\n", text); /* exporter 5: dropped */
+  const char *ev[] = {"exporter", "value"};
+  const int32_t four[] = {4};
+  const char *p03[] = {"03"};
+  for (int threads = 1; threads <= 2; threads++) {
+    ts_baci_opts o = {.threads = threads, .columns = ev, .ncolumns = 2};
+    ts_baci_opts w = {.threads = threads, .columns = ev, .ncolumns = 2,
+                      .where = {.exporters = four, .nexporters = 1, .chapters = p03,
+                                .nchapters = 1}};
+    struct {
+      const char *text;
+      const ts_baci_opts *o;
+      const char *msg;
+    } cases[] = {
+      {late, &o, "F:302:19: column 'q': 'x1' is not a quantity (a number, empty or NA)"},
+      {early, &o, "F:2:10: column 'k': '01.121' is not a product code (1 to 15 letters or digits)"},
+      {dropped, &w, "F:302:17: column 'v': '1e' is not a value (a number)"},
+      {late, &w, "F:302:19: column 'q': 'x1' is not a quantity (a number, empty or NA)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+      const char *fpath = fixture("bad.csv", cases[i].text);
+      ts_err err = {{0}};
+      ts_bulk *b = ts_baci_import(fpath, cases[i].o, &err);
+      if (b != NULL) fail_msg("case %zu (threads %d): imported", i, threads);
+      size_t plen = strlen(fpath);
+      if (strncmp(err.msg, fpath, plen) != 0 || strcmp(err.msg + plen, cases[i].msg + 1) != 0)
+        fail_msg("case %zu (threads %d):\n  got  %s\n  want %s", i, threads, err.msg,
+                 cases[i].msg);
+    }
+  }
+}
+
+static void bad_options_are_refused_before_reading(void **state) {
+  (void)state;
+  const char *dup[] = {"value", "exporter", "value"}, *unknown[] = {"exporter", "partner"};
+  const int32_t year99[] = {2022, 99}, big[] = {40000}, neg[] = {-1};
+  const char *bad_code[] = {"01-21"}, *long_code[] = {"1234567890123456"}, *ch3[] = {"3"},
+             *head5[] = {"03011"};
+  struct {
+    ts_baci_opts o;
+    const char *msg;
+  } cases[] = {
+    {{.columns = unknown, .ncolumns = 2},
+     "columns: no column 'partner' (year, exporter, importer, product, value, quantity)"},
+    {{.columns = dup, .ncolumns = 3}, "columns: 'value' is named twice"},
+    {{.where = {.years = year99, .nyears = 2}}, "where year: 99 is not a year (1000..9999)"},
+    {{.where = {.exporters = big, .nexporters = 1}},
+     "where exporter: 40000 is not a country code (an integer 0..32767)"},
+    {{.where = {.importers = neg, .nimporters = 1}},
+     "where importer: -1 is not a country code (an integer 0..32767)"},
+    {{.where = {.products = bad_code, .nproducts = 1}},
+     "where product: '01-21' is not a product code (1 to 15 letters or digits)"},
+    {{.where = {.products = long_code, .nproducts = 1}},
+     "where product: '1234567890123456' is not a product code (1 to 15 letters or digits)"},
+    {{.where = {.chapters = ch3, .nchapters = 1}},
+     "where chapter: '3' is not a chapter (2 letters or digits)"},
+    {{.where = {.headings = head5, .nheadings = 1}},
+     "where heading: '03011' is not a heading (4 letters or digits)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ts_err err = {{0}};
+    assert_int_equal(ts_baci_check_opts(&cases[i].o, &err), -1);
+    assert_string_equal(err.msg, cases[i].msg);
+    /* the import gives the same message, before it looks for the file */
+    assert_null(ts_baci_import("/nonexistent/baci.csv", &cases[i].o, &err));
+    assert_string_equal(err.msg, cases[i].msg);
+    assert_null(ts_baci_parse("buf.csv", "t,i,j,k,v,q\n", 12, &cases[i].o, &err));
+    assert_string_equal(err.msg, cases[i].msg);
+  }
+  ts_err err;
+  assert_int_equal(ts_baci_check_opts(NULL, &err), 0);
+}
+
+static void allocation_failure_with_options_leaks_nothing(void **state) {
+  (void)state;
+  const char *path = fixture("alloc2.csv",
+                             "t,i,j,k,v,q\n2022,4,8,010121,1,1\n2022,5,8,9999AA,1,1\n"
+                             "2022,4,8,123456789012,1,1\n2022,4,9,030111,1,1\n");
+  const char *cols[] = {"product", "value"};
+  const int32_t four[] = {4};
+  for (int threads = 1; threads <= 2; threads++) {
+    counting probe = {0, 0, 0};
+    ts_alloc a = {c_malloc, c_realloc, c_free, &probe};
+    ts_baci_opts o = {.threads = threads, .alloc = &a, .columns = cols, .ncolumns = 2,
+                      .where = {.exporters = four, .nexporters = 1}};
+    ts_err err;
+    ts_bulk *b = ts_baci_import(path, &o, &err);
+    assert_non_null(b);
+    assert_int_equal(b->rows, 3);
+    assert_int_equal(ts_dict_count(b->dict), 3);
+    ts_bulk_free(b);
+    assert_int_equal(probe.live, 0);
+    for (long k = 1; k <= probe.calls; k++) {
+      counting c = {0, k, 0};
+      ts_alloc fa = {c_malloc, c_realloc, c_free, &c};
+      o.alloc = &fa;
+      err.msg[0] = '\0';
+      b = ts_baci_import(path, &o, &err);
+      if (b != NULL) { /* a failed call the import did not need (the second thread's table) */
+        ts_bulk_free(b);
+      } else {
+        assert_true(strlen(err.msg) > 0);
+      }
+      assert_int_equal(c.live, 0);
+    }
+  }
+}
+
+/* ---- every way of writing a field ---------------------------------------------------- */
+
+/* Rows written in all the forms the format allows (plain ones, which the
+** whole-row path reads, and spaces, quotes, exponents, long numbers and
+** codes, CRLF, which go field by field), mixed at random: each value as
+** strtod/strtol and the code rules give it from the text written here. */
+enum { FORMS = 24000 };
+
+static const char *pick(const char *const *forms, size_t n, uint64_t *s) {
+  *s = *s * 6364136223846793005u + 1442695040888963407u;
+  return forms[(*s >> 33) % n];
+}
+
+static void every_form_of_a_field_reads_alike(void **state) {
+  (void)state;
+  static const char *const T[] = {"2022", "1995", "02022", "9999", "1000"};
+  static const char *const IJ[] = {"4", "704", "0704", "32767", "00000004", "000000012", "0"};
+  static const char *const K[] = {"010121", "10121", "\"030111\"", "9999AA", "ABCDEFGHIJKLMNO",
+                                  "1234", "x1", "847130", "12345678", "123456789"};
+  static const char *const V[] = {"12.5", " 12.5 ", "1e3", "0.000001", "12345678.5", "17.",
+                                  "1.12345678", "0", "4351.125", "9999999.9999999", "007.50"};
+  static const char *const Q[] = {"", "NA", " NA ", "1.5", "2.5e-1", "  3", "0.1", "12.25"};
+  static char text[FORMS * 96];
+  static struct {
+    int t, i, j;
+    char k[16];
+    double v, q;
+  } want[FORMS];
+  size_t len = (size_t)snprintf(text, sizeof text, "t,i,j,k,v,q\n");
+  uint64_t s = 5;
+  for (int r = 0; r < FORMS; r++) {
+    const char *t = pick(T, 5, &s), *i = pick(IJ, 7, &s), *j = pick(IJ, 7, &s),
+               *k = pick(K, 10, &s), *v = pick(V, 11, &s), *q = pick(Q, 8, &s);
+    len += (size_t)snprintf(text + len, sizeof text - len, "%s,%s,%s,%s,%s,%s%s", t, i, j, k, v,
+                            q, r % 4 == 0 ? "\r\n" : "\n");
+    want[r].t = (int)strtol(t, NULL, 10);
+    want[r].i = (int)strtol(i, NULL, 10);
+    want[r].j = (int)strtol(j, NULL, 10);
+    size_t kl = strlen(k);
+    if (k[0] == '"') snprintf(want[r].k, sizeof want[r].k, "%.*s", (int)kl - 2, k + 1);
+    else if (kl == 5 && strspn(k, "0123456789") == 5)
+      snprintf(want[r].k, sizeof want[r].k, "0%s", k);
+    else snprintf(want[r].k, sizeof want[r].k, "%s", k);
+    want[r].v = strtod(v, NULL);
+    want[r].q = strspn(q, " ") == strlen(q) || strstr(q, "NA") ? NAN : strtod(q, NULL);
+  }
+  const char *path = fixture("forms.csv", text);
+  for (int threads = 1; threads <= 2; threads++) {
+    ts_bulk *b = import_ok(path, threads);
+    assert_int_equal(b->rows, FORMS);
+    for (size_t r = 0; r < FORMS; r++) {
+      bool q_ok = isnan(want[r].q) ? isnan(f64(b, 5, r)) : f64(b, 5, r) == want[r].q;
+      if (i16(b, 0, r) != want[r].t || i16(b, 1, r) != want[r].i || i16(b, 2, r) != want[r].j ||
+          strcmp(product(b, r), want[r].k) != 0 || f64(b, 4, r) != want[r].v || !q_ok)
+        fail_msg("threads %d: row %zu (line %zu) differs", threads, r, r + 2);
+    }
+    ts_bulk_free(b);
+    /* the same rows from memory (ts_baci_parse reads the buffer in place) */
+    ts_err err;
+    ts_baci_opts o = {.threads = threads};
+    b = ts_baci_parse("forms.csv", text, len, &o, &err);
+    assert_non_null(b);
+    assert_int_equal(b->rows, FORMS);
+    for (size_t r = 0; r < FORMS; r++)
+      if (f64(b, 4, r) != want[r].v || strcmp(product(b, r), want[r].k) != 0)
+        fail_msg("buffer, threads %d: row %zu differs", threads, r);
+    ts_bulk_free(b);
+  }
+}
+
+/* ---- files larger than the read window -------------------------------------------- */
+
+/* A file is read a window (256 KB) at a time: rows that straddle windows,
+** CRLF and blank lines at any place, and a line longer than a window
+** (valid: spaces around a number) come out as written, on one thread and
+** two; an error after many windows names its line, counted here. */
+enum { BIG = 140000, LONG_ROW = 90000, LONG_SPACES = 1500000 };
+
+typedef struct big_file {
+  char *text;
+  size_t len;
+  size_t row_at[BIG]; /* byte offset of each row */
+  int16_t ex[BIG];
+  int32_t code[BIG];
+  double v[BIG];
+} big_file;
+
+static big_file *big_fixture(void) {
+  big_file *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  size_t cap = (size_t)BIG * 48 + LONG_SPACES + 64;
+  f->text = malloc(cap);
+  assert_non_null(f->text);
+  f->len = (size_t)snprintf(f->text, cap, "t,i,j,k,v,q\n");
+  uint64_t s = 99;
+  for (int r = 0; r < BIG; r++) {
+    s = s * 6364136223846793005u + 1442695040888963407u;
+    f->ex[r] = (int16_t)((s >> 33) % 1000);
+    f->code[r] = (int32_t)((s >> 40) % 5000);
+    f->v[r] = (double)((s >> 8) % 10000000) / 1000.0;
+    f->row_at[r] = f->len;
+    f->len += (size_t)snprintf(f->text + f->len, cap - f->len, "2022,%d,%d,%06d,%.3f,", f->ex[r],
+                               r % 700, f->code[r], f->v[r]);
+    if (r == LONG_ROW) { /* spaces before the quantity: a line longer than a window */
+      memset(f->text + f->len, ' ', LONG_SPACES);
+      f->len += LONG_SPACES;
+    }
+    f->len += (size_t)snprintf(f->text + f->len, cap - f->len, "%s%s", r % 5 ? "1.25" : "NA",
+                               r % 3 ? "\n" : "\r\n");
+    if (r % 13 == 0) f->len += (size_t)snprintf(f->text + f->len, cap - f->len, "\n");
+  }
+  return f;
+}
+
+static void big_free(big_file *f) {
+  free(f->text);
+  free(f);
+}
+
+static const char *write_big(const big_file *f) {
+  static char path[256];
+  snprintf(path, sizeof path, "%s/big.csv", dir);
+  FILE *out = fopen(path, "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(f->text, 1, f->len, out), f->len);
+  assert_int_equal(fclose(out), 0);
+  return path;
+}
+
+static void files_larger_than_the_window(void **state) {
+  (void)state;
+  big_file *f = big_fixture();
+  const char *path = write_big(f);
+  for (int threads = 1; threads <= 2; threads++) {
+    ts_bulk *b = import_ok(path, threads);
+    assert_int_equal(b->rows, BIG);
+    for (size_t r = 0; r < BIG; r++) {
+      char code[8];
+      snprintf(code, sizeof code, "%06d", f->code[r]);
+      if (i16(b, 1, r) != f->ex[r] || i16(b, 2, r) != (int16_t)(r % 700) ||
+          strcmp(product(b, r), code) != 0 || f64(b, 4, r) != f->v[r] ||
+          isnan(f64(b, 5, r)) != (r % 5 == 0) || (r % 5 != 0 && f64(b, 5, r) != 1.25))
+        fail_msg("threads %d: row %zu differs", threads, r);
+    }
+    ts_bulk_free(b);
+  }
+  /* bad values far into each half: the line is the count of line ends before the row */
+  const size_t bad_rows[] = {30001, 120001};
+  for (size_t e = 0; e < 2; e++) {
+    size_t at = f->row_at[bad_rows[e]], line = 1;
+    for (size_t i = 0; i < at; i++) line += f->text[i] == '\n';
+    char *comma = f->text + at;
+    for (int n = 0; n < 4; n++) comma = strchr(comma, ',') + 1; /* the value: v */
+    char saved = *comma;
+    *comma = 'x';
+    path = write_big(f);
+    char want[512], field[32];
+    snprintf(field, sizeof field, "%.*s", (int)strcspn(comma, ","), comma);
+    snprintf(want, sizeof want, "%s:%zu:%zu: column 'v': '%s' is not a value (a number)", path,
+             line, (size_t)(comma - (f->text + at)) + 1, field);
+    for (int threads = 1; threads <= 2; threads++) {
+      ts_err err = {{0}};
+      ts_baci_opts o = {.threads = threads};
+      ts_bulk *b = ts_baci_import(path, &o, &err);
+      if (b != NULL) fail_msg("row %zu: imported", bad_rows[e]);
+      if (strcmp(err.msg, want) != 0)
+        fail_msg("threads %d:\n  got  %s\n  want %s", threads, err.msg, want);
+    }
+    *comma = saved;
+  }
+  big_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(columns_and_values),
@@ -401,6 +882,14 @@ int main(void) {
     cmocka_unit_test(errors_in_either_half),
     cmocka_unit_test(allocation_failure_is_an_error_and_leaks_nothing),
     cmocka_unit_test(progress_reaches_the_total),
+    cmocka_unit_test(columns_keep_only_those_named),
+    cmocka_unit_test(where_keeps_the_matching_rows_in_file_order),
+    cmocka_unit_test(where_products_headings_and_lost_zeros),
+    cmocka_unit_test(skipped_columns_and_dropped_rows_are_still_checked),
+    cmocka_unit_test(bad_options_are_refused_before_reading),
+    cmocka_unit_test(allocation_failure_with_options_leaks_nothing),
+    cmocka_unit_test(every_form_of_a_field_reads_alike),
+    cmocka_unit_test(files_larger_than_the_window),
   };
   return cmocka_run_group_tests_name("baci", tests, make_dir, remove_dir);
 }

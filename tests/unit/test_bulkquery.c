@@ -10,8 +10,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "baci.h"
 #include "bulkquery.h"
+#include "snapshot.h"
 
 enum { N = 6000 };
 
@@ -456,6 +459,77 @@ static void missing_keys_group_last(void **state) {
   ts_bulk_free(b);
 }
 
+/* ---- scans of a snapshot ------------------------------------------------------------ */
+
+/* Many rows grouped by one key (the direct path, an int16 key read in one
+** loop) and by two (the hashed path), on one and two threads, twice in a
+** row, in memory and from a snapshot's mapping, against a plain loop. */
+enum { LONG_ROWS = 300007, LONG_KEYS = 60 };
+
+static void check_long_sums(ts_bulk *b, const int16_t *ex, const int16_t *im, const double *v) {
+  static double by_ex[LONG_KEYS], by_pair[LONG_KEYS][LONG_KEYS];
+  memset(by_ex, 0, sizeof by_ex);
+  memset(by_pair, 0, sizeof by_pair);
+  for (size_t r = 0; r < LONG_ROWS; r++) {
+    by_ex[ex[r]] += v[r];
+    by_pair[ex[r]][im[r]] += v[r];
+  }
+  ts_bkey one = {0, 0}, two[] = {{0, 0}, {1, 0}};
+  for (int t = 1; t <= 2; t++) {
+    b->threads = t;
+    for (int again = 0; again < 2; again++) {
+      ts_err err;
+      ts_bulk *g = ts_bulk_group(b, NULL, &one, 1, 2, TS_AGG_SUM, &err);
+      if (g == NULL) fail_msg("%s", err.msg);
+      assert_int_equal(g->rows, LONG_KEYS);
+      for (size_t r = 0; r < g->rows; r++)
+        near(num(g, "value", r), by_ex[ikey(g, "exporter", r)], "by exporter");
+      ts_bulk_free(g);
+      g = ts_bulk_group(b, NULL, two, 2, 2, TS_AGG_SUM, &err);
+      if (g == NULL) fail_msg("%s", err.msg);
+      for (size_t r = 0; r < g->rows; r++)
+        near(num(g, "value", r), by_pair[ikey(g, "exporter", r)][ikey(g, "importer", r)],
+             "by pair");
+      ts_bulk_free(g);
+    }
+  }
+}
+
+static void long_scans_of_a_snapshot_match_a_plain_loop(void **state) {
+  (void)state;
+  ts_err err;
+  ts_bulk *b = ts_bulk_new("result", NULL, &err);
+  assert_non_null(b);
+  assert_int_equal(ts_bulk_add_column(b, "exporter", TS_I16, LONG_ROWS, &err), 0);
+  assert_int_equal(ts_bulk_add_column(b, "importer", TS_I16, LONG_ROWS, &err), 1);
+  assert_int_equal(ts_bulk_add_column(b, "value", TS_F64, LONG_ROWS, &err), 2);
+  int16_t *ex = b->cols[0].data, *im = b->cols[1].data;
+  double *v = b->cols[2].data;
+  for (size_t r = 0; r < LONG_ROWS; r++) {
+    ex[r] = (int16_t)rnd(LONG_KEYS);
+    im[r] = (int16_t)rnd(LONG_KEYS);
+    v[r] = (double)rnd(100000) / 4.0;
+  }
+  b->rows = LONG_ROWS;
+  b->parallel_min = 0;
+  assert_int_equal(ts_bulk_finish(b, &err), 0);
+  check_long_sums(b, b->cols[0].data, b->cols[1].data, b->cols[2].data);
+
+  char path[] = "/tmp/test_bulkquery.XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  if (ts_snapshot_save(b, path, &err) != 0) fail_msg("%s", err.msg);
+  ts_bulk *m = ts_snapshot_open(path, false, NULL, &err);
+  if (m == NULL) fail_msg("%s", err.msg);
+  assert_non_null(m->map);
+  m->parallel_min = 0;
+  check_long_sums(m, b->cols[0].data, b->cols[1].data, b->cols[2].data);
+  ts_bulk_free(m);
+  ts_bulk_free(b);
+  unlink(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(filters_match_a_plain_loop),
@@ -468,6 +542,7 @@ int main(void) {
     cmocka_unit_test(join_two_years_for_growth),
     cmocka_unit_test(join_on_product_codes),
     cmocka_unit_test(missing_keys_group_last),
+    cmocka_unit_test(long_scans_of_a_snapshot_match_a_plain_loop),
   };
   return cmocka_run_group_tests_name("bulkquery", tests, setup, teardown);
 }
