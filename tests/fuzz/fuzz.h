@@ -6,10 +6,13 @@
 #ifndef TS_FUZZ_H
 #define TS_FUZZ_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,5 +24,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
       abort();                                                                     \
     }                                                                              \
   } while (0)
+
+/* The one file of this process, holding data[0..size): an anonymous
+** memory file (/proc/self/fd/N), else /tmp/fuzz-PID; for targets whose
+** code under test reads a path. */
+static char fuzz_path[64];
+static int fuzz_fd = -1;
+
+static void fuzz_remove_file(void) { unlink(fuzz_path); }
+
+static inline const char *fuzz_file_with(const uint8_t *data, size_t size) {
+  if (fuzz_fd < 0) {
+    fuzz_fd = memfd_create("fuzz", MFD_CLOEXEC);
+    if (fuzz_fd >= 0) {
+      snprintf(fuzz_path, sizeof fuzz_path, "/proc/self/fd/%d", fuzz_fd);
+    } else {
+      snprintf(fuzz_path, sizeof fuzz_path, "/tmp/fuzz-%ld", (long)getpid());
+      fuzz_fd = open(fuzz_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      REQUIRE(fuzz_fd >= 0);
+      atexit(fuzz_remove_file);
+    }
+  }
+  REQUIRE(ftruncate(fuzz_fd, 0) == 0);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = pwrite(fuzz_fd, data + done, size - done, (off_t)done);
+    REQUIRE(n > 0);
+    done += (size_t)n;
+  }
+  return fuzz_path;
+}
 
 #endif

@@ -21,7 +21,7 @@ FZ_OUT      := build/fuzz
 FUZZ_CC     ?= clang
 FUZZ_REPLAY_CC ?= cc
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= csv period quantity date kb baci comtrade snapshot
+FUZZ_TARGETS ?= csv period quantity date kb baci baci_file comtrade snapshot
 # The binary the seed generators run (the Makefile's BIN when included by it).
 FZ_TS       ?= $(if $(BIN),$(BIN),tradescope)
 

@@ -1,7 +1,6 @@
 /*
 ** fuzz_snapshot.c — the snapshot reader on any bytes.  The bytes go into
-** a file (an anonymous memory file, /proc/self/fd/N, one per process;
-** else /tmp/fuzz_snapshot-PID.tsb) and are opened twice, without and with
+** a file (fuzz_file_with in fuzz.h) and are opened twice, without and with
 ** verify.  Opening fails with one message naming the file, or succeeds;
 ** then asking for every column (ts_bulk_need) either refuses it with a
 ** message naming the file or lets every value be read: integer keys within
@@ -23,36 +22,9 @@
 #include "fuzz.h"
 #include "snapshot.h"
 
-static char path[64];
-static int fd = -1;
-
-static void remove_file(void) { unlink(path); }
-
-/* The one file of this process, holding data[0..size). */
-static const char *file_with(const uint8_t *data, size_t size) {
-  if (fd < 0) {
-    fd = memfd_create("fuzz.tsb", MFD_CLOEXEC);
-    if (fd >= 0) {
-      snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    } else {
-      snprintf(path, sizeof path, "/tmp/fuzz_snapshot-%ld.tsb", (long)getpid());
-      fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      REQUIRE(fd >= 0);
-      atexit(remove_file);
-    }
-  }
-  REQUIRE(ftruncate(fd, 0) == 0);
-  for (size_t done = 0; done < size;) {
-    ssize_t n = pwrite(fd, data + done, size - done, (off_t)done);
-    REQUIRE(n > 0);
-    done += (size_t)n;
-  }
-  return path;
-}
-
 static bool names_the_file(const char *msg) {
-  size_t n = strlen(path);
-  return strncmp(msg, path, n) == 0 && msg[n] == ':' && strchr(msg, '\n') == NULL;
+  size_t n = strlen(fuzz_path);
+  return strncmp(msg, fuzz_path, n) == 0 && msg[n] == ':' && strchr(msg, '\n') == NULL;
 }
 
 static volatile double sink;
@@ -102,7 +74,7 @@ static bool open_and_read(const char *file, ts_err *first) {
 }
 
 static void check(const uint8_t *data, size_t size) {
-  const char *file = file_with(data, size);
+  const char *file = fuzz_file_with(data, size);
   ts_err first = {""}, err = {""};
   bool good = open_and_read(file, &first);
   ts_bulk *b = ts_snapshot_open(file, true, NULL, &err);
