@@ -433,8 +433,8 @@ HOT const char *amount_field(chunk *c, const char *p, const char *end, bool last
     if (!last && after != NULL && at_eol(after, end)) return too_few(c, after, 5);
     if (last && after != NULL && *after == ',')
       return fail(c, after, "%s", "row has more than 6 fields (t,i,j,k,v,q)");
-    return bad_field(c, s, end, last ? "column 'q': '%s' is not a quantity (a number, empty or NA)"
-                                     : "column 'v': '%s' is not a value (a number)");
+    return bad_field(c, s, end, last ? "column 'q': '%s' is not a quantity (a number 0 or more, empty or NA)"
+                                     : "column 'v': '%s' is not a value (a number, 0 or more)");
   }
   if (missing && !last) return bad_field(c, s, end, "column 'v': a value is required, found '%s'");
   if (missing) *out = TS_NA_F64;

@@ -449,7 +449,7 @@ function T.import_with_options_still_checks_every_field()
       "t,i,j,k,v,q\n2022,704,643,010121,1,1\n2022,1,2,010121,1,1x\n")
     A.errors(function()
       trade.import_baci(bad, {columns = {"value"}, where = {exporter = 704}})
-    end, bad .. ":3:19: column 'q': '1x' is not a quantity (a number, empty or NA)")
+    end, bad .. ":3:19: column 'q': '1x' is not a quantity (a number 0 or more, empty or NA)")
   end)
 end
 

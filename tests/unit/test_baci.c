@@ -253,14 +253,14 @@ static void bad_fields_name_line_and_column(void **state) {
     {"2022,4,8,,1,1\n", "F:3:10: column 'k': '' is not a product code (1 to 15 letters or digits)"},
     {"2022,4,8,1234567890123456,1,1\n",
      "F:3:10: column 'k': '1234567890123456' is not a product code (1 to 15 letters or digits)"},
-    {"2022,4,8,010121,1.2.3,1\n", "F:3:17: column 'v': '1.2.3' is not a value (a number)"},
-    {"2022,4,8,010121,-1,1\n", "F:3:17: column 'v': '-1' is not a value (a number)"},
+    {"2022,4,8,010121,1.2.3,1\n", "F:3:17: column 'v': '1.2.3' is not a value (a number, 0 or more)"},
+    {"2022,4,8,010121,-1,1\n", "F:3:17: column 'v': '-1' is not a value (a number, 0 or more)"},
     {"2022,4,8,010121,NA,1\n", "F:3:17: column 'v': a value is required, found 'NA'"},
     {"2022,4,8,010121,,1\n", "F:3:17: column 'v': a value is required, found ''"},
     {"2022,4,8,010121,1,abc\n",
-     "F:3:19: column 'q': 'abc' is not a quantity (a number, empty or NA)"},
+     "F:3:19: column 'q': 'abc' is not a quantity (a number 0 or more, empty or NA)"},
     {"2022,4,8,010121,1,1e\n",
-     "F:3:19: column 'q': '1e' is not a quantity (a number, empty or NA)"},
+     "F:3:19: column 'q': '1e' is not a quantity (a number 0 or more, empty or NA)"},
     {"2022,4,8\n", "F:3:9: row has 3 fields, expected 6 (t,i,j,k,v,q)"},
     {"2022,4,8,010121,5\n", "F:3:18: row has 5 fields, expected 6 (t,i,j,k,v,q)"},
     {"2022,4,8,010121,5,6,7\n", "F:3:20: row has more than 6 fields (t,i,j,k,v,q)"},
@@ -270,12 +270,12 @@ static void bad_fields_name_line_and_column(void **state) {
     {"2022,4,32768,010121,1,1\n",
      "F:3:8: column 'j': '32768' is not a country code (an integer 0..32767)"},
     {"2022,4,8,010121,1,NX\n",
-     "F:3:19: column 'q': 'NX' is not a quantity (a number, empty or NA)"},
+     "F:3:19: column 'q': 'NX' is not a quantity (a number 0 or more, empty or NA)"},
     {"2022,4,8,010121,1,1.5.5\n",
-     "F:3:19: column 'q': '1.5.5' is not a quantity (a number, empty or NA)"},
+     "F:3:19: column 'q': '1.5.5' is not a quantity (a number 0 or more, empty or NA)"},
     {"2022,4,8,01#121,1,1\n",
      "F:3:10: column 'k': '01#121' is not a product code (1 to 15 letters or digits)"},
-    {"2022,4,8,010121,1-,1\n", "F:3:17: column 'v': '1-' is not a value (a number)"},
+    {"2022,4,8,010121,1-,1\n", "F:3:17: column 'v': '1-' is not a value (a number, 0 or more)"},
     {"2022,4,8,010121,1,1\r\r\n", "F:3:20: a carriage return not followed by a line feed"},
   };
   /* with one good row after the bad one, and with many (a bad row far from
@@ -318,7 +318,7 @@ static void errors_in_either_half(void **state) {
   size_t half = strlen(text);
   char late[9000];
   snprintf(late, sizeof late, "%s%s", text, "2022,4,8,010121,1,1\n2022,4,8,010121,x,1\n");
-  assert_string_equal(import_error(late, 2), "F:203:17: column 'v': 'x' is not a value (a number)");
+  assert_string_equal(import_error(late, 2), "F:203:17: column 'v': 'x' is not a value (a number, 0 or more)");
   char both[9000];
   memcpy(both, text, half + 1);
   memcpy(both + 12, "2022,4,Z,010121,1,1\n", 20); /* row 1 (line 2) */
@@ -602,10 +602,10 @@ static void skipped_columns_and_dropped_rows_are_still_checked(void **state) {
       const ts_baci_opts *o;
       const char *msg;
     } cases[] = {
-      {late, &o, "F:302:19: column 'q': 'x1' is not a quantity (a number, empty or NA)"},
+      {late, &o, "F:302:19: column 'q': 'x1' is not a quantity (a number 0 or more, empty or NA)"},
       {early, &o, "F:2:10: column 'k': '01.121' is not a product code (1 to 15 letters or digits)"},
-      {dropped, &w, "F:302:17: column 'v': '1e' is not a value (a number)"},
-      {late, &w, "F:302:19: column 'q': 'x1' is not a quantity (a number, empty or NA)"},
+      {dropped, &w, "F:302:17: column 'v': '1e' is not a value (a number, 0 or more)"},
+      {late, &w, "F:302:19: column 'q': 'x1' is not a quantity (a number 0 or more, empty or NA)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
       const char *fpath = fixture("bad.csv", cases[i].text);
@@ -854,7 +854,7 @@ static void files_larger_than_the_window(void **state) {
     path = write_big(f);
     char want[512], field[32];
     snprintf(field, sizeof field, "%.*s", (int)strcspn(comma, ","), comma);
-    snprintf(want, sizeof want, "%s:%zu:%zu: column 'v': '%s' is not a value (a number)", path,
+    snprintf(want, sizeof want, "%s:%zu:%zu: column 'v': '%s' is not a value (a number, 0 or more)", path,
              line, (size_t)(comma - (f->text + at)) + 1, field);
     for (int threads = 1; threads <= 2; threads++) {
       ts_err err = {{0}};
