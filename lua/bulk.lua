@@ -15,6 +15,7 @@ local core = require "tradescope.bulkcore"
 local groups = require "tradescope.bulk_groups"
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
+local TT = require "tradescope.texttable"
 
 local M = {}
 local methods = core.methods
@@ -400,13 +401,6 @@ end
 local MAX_ROWS = 20
 local MAX_CELL = 40
 
-local function utf8_len(s) return utf8.len(s) or #s end
-
-local function clip(s)
-  if utf8_len(s) <= MAX_CELL then return s end
-  return s:sub(1, utf8.offset(s, MAX_CELL) - 1) .. "…"
-end
-
 local function cell(meta, name, v)
   if v == nil then return "" end
   if AREA_COLUMNS[name] and math.type(v) == "integer" then
@@ -427,34 +421,19 @@ function M.format(ds)
   local described
   for _, c in ipairs(cols) do if c == "chapter" or c == "heading" then described = c end end
   if described then cols[#cols + 1] = "description" end
-  local widths, grid = {}, {}
-  for j, c in ipairs(cols) do widths[j] = utf8_len(c) end
+  local grid = {}
   local shown = math.min(#ds, MAX_ROWS)
   for i = 1, shown do
     local row, line = ds[i], {}
     for j, c in ipairs(cols) do
       local s = c == "description" and (M.hs_name(row[described]) or "") or cell(meta, c, row[c])
-      line[j] = clip(s)
-      widths[j] = math.max(widths[j], utf8_len(line[j]))
+      line[j] = TT.clip(s, MAX_CELL)
     end
     grid[i] = line
   end
-  local out = {}
-  local function emit(cells, right)
-    local parts = {}
-    for j, s in ipairs(cells) do
-      local padding = string.rep(" ", widths[j] - utf8_len(s))
-      parts[j] = right and right[j] and padding .. s or s .. padding
-    end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
-  end
   local numeric = {}
-  for j, c in ipairs(ds:columns()) do numeric[j] = c.type == "double" and true or nil end
-  emit(cols, numeric)
-  local rule = {}
-  for j = 1, #cols do rule[j] = string.rep("-", widths[j]) end
-  emit(rule)
-  for _, line in ipairs(grid) do emit(line, numeric) end
+  for j, c in ipairs(ds:columns()) do numeric[j] = c.type == "double" end
+  local out = TT.lines(cols, grid, numeric)
   local info = ds:info()
   local more = #ds > shown and string.format(", %d shown", shown) or ""
   out[#out + 1] = string.format("(%d %s%s; %s)", #ds, #ds == 1 and "row" or "rows", more, info.kind)

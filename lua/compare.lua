@@ -9,6 +9,7 @@
 -- comparison needs one).  Figures for periods of different lengths are
 -- compared by their monthly averages, and the result says so.
 local G = require "tradescope.growth"
+local TT = require "tradescope.texttable"
 
 local M = {}
 
@@ -74,7 +75,7 @@ function Side.__tostring(s)
                 G.show(e.per_month), e.change and G.percent(G.plain(e.change)) or "",
                 tostring(e.basis or ""), e.source or ""}
   end
-  local out = {G.text_table({"", "id", "period", "months", "value", "per month", "change", "basis", "source"},
+  local out = {TT.render({"", "id", "period", "months", "value", "per month", "change", "basis", "source"},
     lines, {[4] = true, [5] = true, [6] = true, [7] = true})}
   if s.ratio then
     out[#out + 1] = string.format("per month, %s is %s of %s%s", s[2].label, pct(s.ratio), s[1].label,
@@ -164,7 +165,7 @@ function Shares.__tostring(s)
   local lines = {}
   for i, e in ipairs(s) do lines[i] = {e.key, G.show(e.value), pct(e.share)} end
   lines[#lines + 1] = {"total", G.show(s.total), "100 %"}
-  return G.text_table({"", "value", "share"}, lines, {[2] = true, [3] = true})
+  return TT.render({"", "value", "share"}, lines, {[2] = true, [3] = true})
 end
 
 local function add(a, b) return a + b end
@@ -203,7 +204,7 @@ function Ranks.__tostring(r)
   for i, e in ipairs(r) do
     lines[i] = {tostring(e.rank) .. (e.uncertain and "?" or ""), e.key, G.show(e.value)}
   end
-  local out = G.text_table({"rank", "", "value"}, lines, {[1] = true, [3] = true})
+  local out = TT.render({"rank", "", "value"}, lines, {[1] = true, [3] = true})
   for _, e in ipairs(r) do
     if e.uncertain then
       return out .. "\n? the values' ranges overlap a neighbour's: the order is not certain"
@@ -306,7 +307,7 @@ local function pair_lines(p)
                 row.change and G.percent(G.plain(row.change)) or "", implied_base(row)}
   end
   local out = {p.label .. ": " .. p.a.source .. " against " .. p.b.source,
-    G.text_table({"source", "id", "period", "value", "per month", "change", "implied base"}, lines,
+    TT.render({"source", "id", "period", "value", "per month", "change", "implied base"}, lines,
       {[4] = true, [5] = true, [6] = true})}
   for _, n in ipairs(p.notes) do out[#out + 1] = "  " .. n end
   return table.concat(out, "\n")

@@ -1,9 +1,10 @@
 -- tradescope.growth — the parts of the global `growth` (lua/l_growth.c) that
 -- walk the dataset: year-on-year rates of rows and result sets, and the
--- anniversaries of rows' dates; plus the text forms (percentages, aligned
--- tables) that growth and compare print.  The formulas are in C
+-- anniversaries of rows' dates; plus the text forms (percentages) that
+-- growth and compare print.  The formulas are in C
 -- (core/growth.c), reached through tradescope.growthcore.
 local core = require "tradescope.growthcore"
+local TT = require "tradescope.texttable"
 
 local M = {}
 
@@ -14,41 +15,6 @@ end
 M.kind = kind
 
 -- ---- text forms ---------------------------------------------------------------
-
-local function utf8_len(s) return utf8.len(s) or #s end
-
---- An aligned text table: `cols` the headers, `lines` rows of strings;
---- columns listed in `right` (by index) are right-aligned.
-function M.text_table(cols, lines, right)
-  right = right or {}
-  local widths = {}
-  for j, c in ipairs(cols) do widths[j] = utf8_len(c) end
-  for _, line in ipairs(lines) do
-    for j = 1, #cols do widths[j] = math.max(widths[j], utf8_len(line[j] or "")) end
-  end
-  local out = {}
-  local function emit(cells)
-    local parts = {}
-    for j = 1, #cols do
-      local s = cells[j] or ""
-      local fill = string.rep(" ", widths[j] - utf8_len(s))
-      parts[j] = right[j] and fill .. s or s .. fill
-    end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
-  end
-  emit(cols)
-  local rule = {}
-  for j = 1, #cols do rule[j] = string.rep("-", widths[j]) end
-  emit(rule)
-  for _, line in ipairs(lines) do emit(line) end
-  return table.concat(out, "\n")
-end
-
---- s cut to `max` characters with "…" when longer.
-function M.clip(s, max)
-  if utf8_len(s) <= max then return s end
-  return s:sub(1, utf8.offset(s, max) - 1) .. "…"
-end
 
 local function signed_percent(x)
   local s = string.format("%+.1f", x * 100):gsub("%.0$", "")
@@ -210,7 +176,7 @@ function Yoy.__tostring(list)
   end
   local out = {}
   if #list > 0 then
-    out[1] = M.text_table({"id", "period", "value", "basis", "base", "rate", "method"}, lines,
+    out[1] = TT.render({"id", "period", "value", "basis", "base", "rate", "method"}, lines,
       {[3] = true, [5] = true, [6] = true})
   end
   out[#out + 1] = string.format("(%d %s: %d computed from the data, %d reported by the source)",
@@ -258,9 +224,9 @@ Anniversaries.__index = Anniversaries
 function Anniversaries.__tostring(list)
   local lines = {}
   for i, a in ipairs(list) do
-    lines[i] = {tostring(a.on), M.ordinal(a.n), tostring(a.date), a.event or "", a.id, M.clip(a.name or "", 60)}
+    lines[i] = {tostring(a.on), M.ordinal(a.n), tostring(a.date), a.event or "", a.id, TT.clip(a.name or "", 60)}
   end
-  return M.text_table({"on", "anniversary", "of", "event", "id", "name"}, lines, {[2] = true})
+  return TT.render({"on", "anniversary", "of", "event", "id", "name"}, lines, {[2] = true})
     .. string.format("\n(%d %s)", #list, #list == 1 and "anniversary" or "anniversaries")
 end
 

@@ -4,6 +4,7 @@
 -- text forms of result sets and rows.  The C side is tradescope.kbcore.
 local core = require "tradescope.kbcore"
 local cjson = require "cjson.safe"
+local TT = require "tradescope.texttable"
 
 local M = {}
 local ISO_DIR = os.getenv("TRADESCOPE_ISO_CODES") or "/usr/share/iso-codes/json"
@@ -109,39 +110,16 @@ local DISPLAY = {
 }
 local MAX_CELL = 40
 
-local function utf8_len(s) return utf8.len(s) or #s end
-
-local function clip(s)
-  if utf8_len(s) <= MAX_CELL then return s end
-  return s:sub(1, utf8.offset(s, MAX_CELL) - 1) .. "…"
-end
-
-local function pad(s, width) return s .. string.rep(" ", width - utf8_len(s)) end
-
 --- An aligned text table of a result set.
 function M.format_resultset(rs)
   local cols = DISPLAY[rs:table()]
-  local grid, widths = {}, {}
-  for j, c in ipairs(cols) do widths[j] = utf8_len(c) end
+  local grid = {}
   for i, row in rs:rows() do
     local line = {}
-    for j, c in ipairs(cols) do
-      line[j] = clip(cell(row, c))
-      widths[j] = math.max(widths[j], utf8_len(line[j]))
-    end
+    for j, c in ipairs(cols) do line[j] = TT.clip(cell(row, c), MAX_CELL) end
     grid[i] = line
   end
-  local out = {}
-  local function emit(cells)
-    local parts = {}
-    for j, s in ipairs(cells) do parts[j] = pad(s, widths[j]) end
-    out[#out + 1] = table.concat(parts, "  "):gsub("%s+$", "")
-  end
-  emit(cols)
-  local rule = {}
-  for j = 1, #cols do rule[j] = string.rep("-", widths[j]) end
-  emit(rule)
-  for _, line in ipairs(grid) do emit(line) end
+  local out = TT.lines(cols, grid)
   out[#out + 1] = string.format("(%d %s, %s)", #rs, #rs == 1 and "row" or "rows", rs:table())
   return table.concat(out, "\n")
 end

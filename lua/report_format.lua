@@ -4,6 +4,8 @@
 -- are percentages with a sign ("+27.4 %"); periods read as words
 -- ("Jan–Sep 2024", "H1 2023") while their notation stays in the machine
 -- formats (CSV, JSON).
+local TT = require "tradescope.texttable"
+
 local M = {}
 
 local MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -124,21 +126,14 @@ function M.one_line(s)
   return (s:gsub("%s*[\r\n]%s*", " "))
 end
 
-local function utf8_len(s) return utf8.len(s) or #s end
-M.width = utf8_len
-
---- s padded with spaces to `width` characters (left-aligned, or right when `right`).
-function M.pad(s, width, right)
-  local fill = string.rep(" ", math.max(0, width - utf8_len(s)))
-  return right and fill .. s or s .. fill
-end
+M.width, M.pad = TT.width, TT.pad
 
 --- Words of s in lines of at most `width` characters (a longer word stays whole).
 function M.wrap(s, width)
   local lines, line = {}, ""
   for word in s:gmatch("%S+") do
     if line == "" then line = word
-    elseif utf8_len(line) + 1 + utf8_len(word) <= width then line = line .. " " .. word
+    elseif TT.width(line) + 1 + TT.width(word) <= width then line = line .. " " .. word
     else lines[#lines + 1] = line; line = word end
   end
   if line ~= "" then lines[#lines + 1] = line end

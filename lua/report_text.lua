@@ -2,6 +2,7 @@
 -- 78 columns for prose; tables as wide as their columns).  Charts are drawn
 -- as horizontal bars, which Markdown reuses in a code block.
 local fmt = require "tradescope.report_format"
+local TT = require "tradescope.texttable"
 
 local M = {}
 
@@ -33,23 +34,7 @@ function M.table_lines(block, mark)
     grid[i] = line
   end
   if block.sourced then head[#head + 1] = "Source" end
-  local widths = {}
-  for j, h in ipairs(head) do
-    widths[j] = fmt.width(h)
-    for _, line in ipairs(grid) do widths[j] = math.max(widths[j], fmt.width(line[j])) end
-  end
-  local out = {}
-  local function emit(cells)
-    local parts = {}
-    for j, s in ipairs(cells) do parts[j] = fmt.pad(s, widths[j], align[j]) end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
-  end
-  emit(head)
-  local rule = {}
-  for j = 1, #head do rule[j] = string.rep("-", widths[j]) end
-  emit(rule)
-  for _, line in ipairs(grid) do emit(line) end
-  return out
+  return TT.lines(head, grid, align)
 end
 
 -- ---- charts as bars ------------------------------------------------------------

@@ -6,6 +6,7 @@
 -- Anniversaries are those falling in --year (default 2025); durations run to
 -- --as-of (default 2025-01-31, the month of the newest articles).
 local G = require "tradescope.growth"
+local TT = require "tradescope.texttable"
 
 local year, as_of = 2025, "2025-01-31"
 local i = 1
@@ -45,7 +46,7 @@ for _, row in ipairs(figures()) do
       tostring(basis), G.show(growth.base(row))}
   end
 end
-print(G.text_table({"id", "period", "value", "change", "against", "implied base"}, lines,
+print(TT.render({"id", "period", "value", "change", "against", "implied base"}, lines,
   {[3] = true, [4] = true, [6] = true}))
 print(string.format("\ngrowth.base(1.9e9, -0.157) = %.0f (2.254 bn USD in Jan–Jul 2022)", growth.base(1.9e9, -0.157)))
 
@@ -76,7 +77,7 @@ for n, s in ipairs(starts) do
     lines[n][#lines[n] + 1] = G.percent(G.plain(growth.needed(s[2], target.value, years)))
   end
 end
-print(G.text_table({"from", "level", "in 3 years", "in 5 years", "in 10 years"}, lines,
+print(TT.render({"from", "level", "in 3 years", "in 5 years", "in 10 years"}, lines,
   {[2] = true, [3] = true, [4] = true, [5] = true}))
 print(string.format("target %s per year (%s): the article gives no year (\"in the near future\")",
   tostring(target.value), target.id))
@@ -94,7 +95,7 @@ for _, t in ipairs({trade, tourism, routes}) do
     end
   end
 end
-print(G.text_table({"id", "period", "months", "value", "per month", "annualised (estimate)"}, lines,
+print(TT.render({"id", "period", "months", "value", "per month", "annualised (estimate)"}, lines,
   {[3] = true, [4] = true, [5] = true, [6] = true}))
 print("annualised = value x 12 / months: the same monthly pace all year, seasonality ignored")
 
@@ -115,7 +116,7 @@ heading(string.format("How long ago, as of %s", tostring(as_of)))
 lines = {}
 for n, row in milestones:rows() do
   if row.event ~= "anniversary" then
-    lines[#lines + 1] = {row.id, tostring(row.date), tostring(growth.duration(row, as_of)), G.clip(row.name, 60)}
+    lines[#lines + 1] = {row.id, tostring(row.date), tostring(growth.duration(row, as_of)), TT.clip(row.name, 60)}
   end
 end
-print(G.text_table({"id", "date", "duration", "name"}, lines))
+print(TT.render({"id", "date", "duration", "name"}, lines))
