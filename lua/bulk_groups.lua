@@ -39,14 +39,14 @@ local function labels_for(col, spec, codes_of)
 end
 
 -- Accumulators of one group.
-local function fold_row(acc, row, col, fine_count)
+local function fold_row(acc, row, col)
   local v = col and row[col]
   acc.count = acc.count + (row.count or 0)
   if v then
     acc.sum = acc.sum + v
     local mean = row[col .. "_mean"]
     -- values present in the fine group: sum / mean, or every row when the mean is 0
-    if mean then acc.present = acc.present + (mean ~= 0 and math.floor(v / mean + 0.5) or fine_count) end
+    if mean then acc.present = acc.present + (mean ~= 0 and math.floor(v / mean + 0.5) or row.count) end
     local lo, hi = row[col .. "_min"], row[col .. "_max"]
     if lo and (acc.min == nil or lo < acc.min) then acc.min = lo end
     if hi and (acc.max == nil or hi > acc.max) then acc.max = hi end
@@ -104,7 +104,7 @@ function M.group(ds, keys, areas, col, aggs, codes_of)
       g = {key = key, acc = {count = 0, sum = 0, present = 0}}
       groups[#groups + 1], index[id] = g, g
     end
-    fold_row(g.acc, row, col, row.count or 0)
+    fold_row(g.acc, row, col)
   end
   table.sort(groups, function(a, b)
     for i = 1, #keys do

@@ -12,8 +12,9 @@ local ind = require "tradescope.indicators"
 
 local M = {}
 
--- {key = value} and the keys in group order of ds summed by `by`.
-local function totals(ds, by, col)
+--- {key = value} and the keys in group order of ds's `col` summed by `by`
+--- (also indicators.values over a bulk dataset).
+function M.totals(ds, by, col)
   local out, order = {}, {}
   for _, row in ds:group{by}:sum(col):rows() do
     local k = row[by]
@@ -47,7 +48,7 @@ end
 function M.shares(ds, by, col)
   check_by(by, "shares")
   col = col or "value"
-  local t, order = totals(ds, by, col)
+  local t, order = M.totals(ds, by, col)
   local sum = 0
   for _, k in ipairs(order) do sum = sum + t[k] end
   local keys, values, shares = {}, {}, {}
@@ -62,14 +63,14 @@ end
 --- ds:hhi(by): the Herfindahl–Hirschman index of the values summed by `by`.
 function M.hhi(ds, by)
   check_by(by, "hhi")
-  return ind.hhi((totals(ds, by, "value")))
+  return ind.hhi((M.totals(ds, by, "value")))
 end
 
 --- ds:concentration(by): HHI, normalised HHI, parts, the largest part and its share.
 function M.concentration(ds, by)
   check_by(by, "concentration")
-  local named = {}
-  for k, v in pairs((totals(ds, by, "value"))) do named[require("tradescope.bulk").key_text(ds, by, k)] = v end
+  local key_text, named = require("tradescope.bulk").key_text, {}
+  for k, v in pairs((M.totals(ds, by, "value"))) do named[key_text(ds, by, k)] = v end
   return ind.concentration(named)
 end
 
@@ -86,8 +87,8 @@ end
 function M.rca(ds, exporter, by)
   check_by(by, "rca")
   local mine = one_code(ds, "exporter", exporter, "rca")
-  local x, order = totals(mine, by, "value")
-  local w = totals(ds, by, "value")
+  local x, order = M.totals(mine, by, "value")
+  local w = M.totals(ds, by, "value")
   local X_i, X_w = mine:sum("value"), ds:sum("value")
   local keys, values, world, rca = {}, {}, {}, {}
   for i, k in ipairs(order) do

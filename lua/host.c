@@ -3,6 +3,7 @@
 ** the embedded Lua library and the statically linked C modules.
 */
 #include "host.h"
+#include "error.h"
 
 #include <lualib.h>
 #include <lfs.h>
@@ -50,6 +51,11 @@ void ts_setfuncs(lua_State *L, int idx, const ts_Reg *l) {
     if (l->help != NULL) ts_sethelp(L, -1, l->help);
     lua_setfield(L, idx, l->name);
   }
+}
+
+int ts_raise(lua_State *L, const ts_err *err) {
+  lua_pushstring(L, err->msg);
+  return lua_error(L);
 }
 
 void ts_newlib(lua_State *L, const ts_Reg *l) {

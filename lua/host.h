@@ -13,6 +13,8 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+struct ts_err; /* core/error.h; the generated files include this header without core/ */
+
 typedef struct ts_Binding { const char *name; lua_CFunction open; } ts_Binding;
 typedef struct ts_Embedded { const char *module, *chunkname, *source; } ts_Embedded;
 extern const ts_Binding ts_bindings[];
@@ -33,6 +35,10 @@ void ts_setfuncs(lua_State *L, int idx, const ts_Reg *l);
 void ts_sethelp(lua_State *L, int idx, const char *text);
 /* Records a module (global `name`) for the `help()` listing. */
 void ts_addmodule(lua_State *L, const char *name, const char *summary);
+
+/* Raises err's message as it is: data errors already say where
+** (file:line:column), so no Lua position is added. */
+int ts_raise(lua_State *L, const struct ts_err *err);
 
 /* Installs package.preload entries for lfs, cjson and the embedded Lua
 ** library, then every binding; called once on a fresh state. */

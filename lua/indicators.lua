@@ -25,11 +25,7 @@ local function bulk_values(ds, by)
   if type(by) ~= "string" then
     error("indicators: a bulk dataset needs the column to sum by (e.g. 'exporter', 'chapter')", 3)
   end
-  local out = {}
-  for _, row in ds:group{by}:sum("value"):rows() do
-    if row[by] ~= nil and row.value then out[row[by]] = row.value end
-  end
-  return out
+  return (require("tradescope.bulk_indicators").totals(ds, by, "value"))
 end
 
 --- indicators.values(rs[, by]): {key = value} of a result set, the rows'

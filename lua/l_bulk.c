@@ -43,11 +43,6 @@ typedef struct view {
   bool all; /* every row in row order; sel unused */
 } view;
 
-static int raise(lua_State *L, const ts_err *err) {
-  lua_pushstring(L, err->msg);
-  return lua_error(L);
-}
-
 /* ---- stores and views -------------------------------------------------------------- */
 
 static int store_gc(lua_State *L) {
@@ -298,7 +293,7 @@ static int l_import_baci(lua_State *L) {
     if (b == NULL || (all != NULL && ts_bulk_append(all, b, &err) != 0)) {
       ts_bulk_free(b);
       ts_bulk_free(all);
-      return raise(L, &err);
+      return ts_raise(L, &err);
     }
     if (all == NULL) all = b;
     else ts_bulk_free(b);
@@ -314,7 +309,7 @@ static int l_import_comtrade(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   ts_bulk *detail = NULL, *aggr = NULL;
   ts_err err;
-  if (ts_comtrade_import(path, NULL, &detail, &aggr, &err) != 0) return raise(L, &err);
+  if (ts_comtrade_import(path, NULL, &detail, &aggr, &err) != 0) return ts_raise(L, &err);
   push_new(L, aggr, 0);
   push_new(L, detail, 0);
   lua_insert(L, -2);
@@ -325,7 +320,7 @@ static int l_import_comtrade(lua_State *L) {
 static int l_open(lua_State *L) {
   ts_err err;
   ts_bulk *b = ts_snapshot_open(luaL_checkstring(L, 1), lua_toboolean(L, 2), NULL, &err);
-  if (b == NULL) return raise(L, &err);
+  if (b == NULL) return ts_raise(L, &err);
   push_new(L, b, 0);
   if (b->notes_len == 0) return 1;
   lua_pushlstring(L, b->notes, b->notes_len);
@@ -355,7 +350,7 @@ static void store_value(lua_State *L, ts_bulk *b, ts_bulkcol *c, size_t i) {
     size_t len = 0;
     const char *s = na ? NULL : luaL_checklstring(L, -1, &len);
     int32_t id = na ? TS_NA_ID : ts_dict_intern(b->dict, s, len, &err);
-    if (id == TS_NA_ID && !na) raise(L, &err);
+    if (id == TS_NA_ID && !na) ts_raise(L, &err);
     ((int32_t *)c->data)[i] = id;
     break;
   }
@@ -383,7 +378,7 @@ static int l_from_columns(lua_State *L) {
   const char *measure = luaL_optstring(L, 3, NULL);
   ts_err err;
   ts_bulk *b = ts_bulk_new("result", NULL, &err);
-  if (b == NULL) return raise(L, &err);
+  if (b == NULL) return ts_raise(L, &err);
   push_new(L, b, lua_isnoneornil(L, 4) ? 0 : 4);
   lua_Integer ncols = luaL_len(L, 1);
   for (lua_Integer k = 1; k <= ncols; k++) {
@@ -394,7 +389,7 @@ static int l_from_columns(lua_State *L) {
     const char *name = luaL_checkstring(L, -2);
     ts_type type = check_type(L, name, lua_tostring(L, -1));
     int c = ts_bulk_add_column(b, name, type, (size_t)rows, &err);
-    if (c < 0) return raise(L, &err);
+    if (c < 0) return ts_raise(L, &err);
     lua_pop(L, 2);
     lua_getfield(L, -1, "values");
     luaL_checktype(L, -1, LUA_TTABLE);
@@ -406,7 +401,7 @@ static int l_from_columns(lua_State *L) {
     lua_pop(L, 2);
   }
   b->rows = (size_t)rows;
-  if (ts_bulk_finish(b, &err) != 0) return raise(L, &err);
+  if (ts_bulk_finish(b, &err) != 0) return ts_raise(L, &err);
   if (measure != NULL) b->measure = col_index(L, b, measure);
   return 1;
 }
@@ -417,7 +412,7 @@ static int l_read_csv(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   ts_csv r;
   ts_err err;
-  if (ts_csv_init_file(&r, path, NULL, &err) != 0) return raise(L, &err);
+  if (ts_csv_init_file(&r, path, NULL, &err) != 0) return ts_raise(L, &err);
   lua_createtable(L, 0, 2);
   lua_newtable(L);
   int rows = lua_gettop(L), rc, n = 0;
@@ -432,7 +427,7 @@ static int l_read_csv(lua_State *L) {
     n++;
   }
   ts_csv_free(&r);
-  if (rc < 0) return raise(L, &err);
+  if (rc < 0) return ts_raise(L, &err);
   lua_setfield(L, -2, "rows");
   return 1;
 }
@@ -461,7 +456,7 @@ static void push_value(lua_State *L, const ts_bulk *b, const ts_bulkcol *c, size
 
 static void need_all(lua_State *L, ts_bulk *b) {
   ts_err err;
-  if (ts_bulk_verify(b, &err) != 0) raise(L, &err);
+  if (ts_bulk_verify(b, &err) != 0) ts_raise(L, &err);
 }
 
 /* Row i (1-based) of the view as {column = value}; missing values absent. */
@@ -518,7 +513,7 @@ static int view_values(lua_State *L) {
   view *v = check_view(L, 1);
   int c = col_index(L, v->b, luaL_checkstring(L, 2));
   ts_err err;
-  if (ts_bulk_need(v->b, c, &err) != 0) return raise(L, &err);
+  if (ts_bulk_need(v->b, c, &err) != 0) return ts_raise(L, &err);
   size_t n = view_rows(v);
   lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
   for (size_t i = 0; i < n; i++) {
@@ -569,7 +564,7 @@ static int view_verify(lua_State *L) {
 static ts_bulk *materialise(lua_State *L, view *v) {
   ts_err err;
   ts_bulk *b = ts_bulk_take(v->b, view_sel(v), &err);
-  if (b == NULL) raise(L, &err);
+  if (b == NULL) ts_raise(L, &err);
   return b;
 }
 
@@ -585,7 +580,7 @@ static int view_save(lua_State *L) {
   int rc = ts_bulk_set_notes(b, notes, notes_len, &err);
   if (rc == 0) rc = ts_snapshot_save(b, path, &err);
   if (!v->all) ts_bulk_free(b);
-  if (rc != 0) return raise(L, &err);
+  if (rc != 0) return ts_raise(L, &err);
   return 0;
 }
 
@@ -644,7 +639,7 @@ static int view_filter(lua_State *L) {
   view *out = push_sibling(L, 1);
   out->all = false;
   ts_err err;
-  if (ts_bulk_filter(v->b, view_sel(v), conds, n, &out->sel, &err) != 0) return raise(L, &err);
+  if (ts_bulk_filter(v->b, view_sel(v), conds, n, &out->sel, &err) != 0) return ts_raise(L, &err);
   return 1;
 }
 
@@ -678,7 +673,7 @@ static int view_group(lua_State *L) {
   int valcol = lua_isnoneornil(L, 3) ? -1 : col_index(L, v->b, luaL_checkstring(L, 3));
   ts_err err;
   ts_bulk *g = ts_bulk_group(v->b, view_sel(v), keys, nk, valcol, aggs, &err);
-  if (g == NULL) return raise(L, &err);
+  if (g == NULL) return ts_raise(L, &err);
   lua_getiuservalue(L, 1, 2);
   push_new(L, g, -1);
   return 1;
@@ -690,7 +685,7 @@ static int view_stats(lua_State *L) {
   int c = col_index(L, v->b, luaL_checkstring(L, 2));
   ts_stats st;
   ts_err err;
-  if (ts_bulk_stats(v->b, view_sel(v), c, &st, &err) != 0) return raise(L, &err);
+  if (ts_bulk_stats(v->b, view_sel(v), c, &st, &err) != 0) return ts_raise(L, &err);
   lua_createtable(L, 0, 6);
   lua_pushinteger(L, (lua_Integer)st.count);
   lua_setfield(L, -2, "count");
@@ -734,7 +729,7 @@ static int view_top(lua_State *L) {
   out->all = false;
   ts_err err;
   if (ts_bulk_top(v->b, view_sel(v), c, (size_t)n, desc, &out->sel, &err) != 0)
-    return raise(L, &err);
+    return ts_raise(L, &err);
   return 1;
 }
 
@@ -746,7 +741,7 @@ static int view_sort(lua_State *L) {
   view *out = push_sibling(L, 1);
   out->all = false;
   ts_err err;
-  if (ts_bulk_sort(v->b, view_sel(v), c, desc, &out->sel, &err) != 0) return raise(L, &err);
+  if (ts_bulk_sort(v->b, view_sel(v), c, desc, &out->sel, &err) != 0) return ts_raise(L, &err);
   return 1;
 }
 
@@ -768,7 +763,7 @@ static int view_join(lua_State *L) {
   ts_err err;
   ts_bulk *j = ts_bulk_join(a->b, view_sel(a), b->b, view_sel(b), acols, bcols, nk, aval, bval,
                             &err);
-  if (j == NULL) return raise(L, &err);
+  if (j == NULL) return ts_raise(L, &err);
   lua_getiuservalue(L, 1, 2);
   push_new(L, j, -1);
   return 1;

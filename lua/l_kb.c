@@ -24,12 +24,6 @@
 
 typedef struct kb_ud { ts_kb *kb; } kb_ud;
 
-/* Data errors already say where (file:line:column); no Lua position added. */
-static int raise(lua_State *L, const ts_err *err) {
-  lua_pushstring(L, err->msg);
-  return lua_error(L);
-}
-
 /* A result set keeps its kb userdata alive through its user value. */
 typedef struct rs_ud {
   ts_kbtable *t;
@@ -59,7 +53,7 @@ static int kb_new(lua_State *L) {
   luaL_setmetatable(L, KB_TYPE);
   ts_err err;
   u->kb = ts_kb_new(NULL, &err);
-  if (u->kb == NULL) return raise(L, &err);
+  if (u->kb == NULL) return ts_raise(L, &err);
   return 1;
 }
 
@@ -73,14 +67,14 @@ static int kb_add_area(lua_State *L) {
   ts_err err;
   if (ts_kb_add_area(live_kb(L, 1), luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
                      luaL_optstring(L, 4, NULL), luaL_optstring(L, 5, NULL), &err) < 0)
-    return raise(L, &err);
+    return ts_raise(L, &err);
   return 0;
 }
 
 static int kb_load_hs(lua_State *L) {
   ts_err err;
   if (ts_kb_load_hs(live_kb(L, 1), luaL_checkstring(L, 2), &err) < 0)
-    return raise(L, &err);
+    return ts_raise(L, &err);
   return 0;
 }
 
@@ -91,7 +85,7 @@ static int kb_load(lua_State *L) {
   const ts_kbschema *s = ts_kb_schema(name);
   if (s == NULL) return luaL_error(L, "no dataset table '%s'", name);
   ts_err err;
-  if (ts_kb_load(kb, s, luaL_checkstring(L, 3), &err) < 0) return raise(L, &err);
+  if (ts_kb_load(kb, s, luaL_checkstring(L, 3), &err) < 0) return ts_raise(L, &err);
   return 0;
 }
 
@@ -168,7 +162,7 @@ static int kb_add(lua_State *L) {
   const char *texts[32] = {0};
   read_fields(L, 3, ts_kbtable_schema(t), texts);
   ts_err err;
-  if (ts_kbtable_add(kb, t, texts, &err) < 0) return raise(L, &err);
+  if (ts_kbtable_add(kb, t, texts, &err) < 0) return ts_raise(L, &err);
   return 0;
 }
 
@@ -179,7 +173,7 @@ static int kb_replace(lua_State *L) {
   const char *texts[32] = {0};
   read_fields(L, 4, ts_kbtable_schema(t), texts);
   ts_err err;
-  if (ts_kbtable_replace(kb, t, id, texts, &err) < 0) return raise(L, &err);
+  if (ts_kbtable_replace(kb, t, id, texts, &err) < 0) return ts_raise(L, &err);
   return 0;
 }
 
@@ -187,7 +181,7 @@ static int kb_replace(lua_State *L) {
 static int kb_save(lua_State *L) {
   ts_kbtable *t = check_table(L, live_kb(L, 1), 2);
   ts_err err;
-  if (ts_kbtable_save(t, luaL_checkstring(L, 3), &err) < 0) return raise(L, &err);
+  if (ts_kbtable_save(t, luaL_checkstring(L, 3), &err) < 0) return ts_raise(L, &err);
   return 0;
 }
 
@@ -333,7 +327,7 @@ static void apply_filter(lua_State *L, const ts_kb *kb, rs_ud *r) {
   } else {
     luaL_error(L, "%s has no column '%s' (filter by a column, 'area' or 'within')", s->name, key);
   }
-  if (rc < 0) raise(L, &err);
+  if (rc < 0) ts_raise(L, &err);
 }
 
 /* find(kb, table, filter) and rs:find(filter) share this. */
@@ -343,7 +337,7 @@ static int find_rows(lua_State *L, const ts_kb *kb, ts_kbtable *t, int kbidx, co
   int rsidx = lua_gettop(L);
   ts_err err;
   if (from == NULL) {
-    if (ts_kb_select_all(t, &r->sel, &err) < 0) return raise(L, &err);
+    if (ts_kb_select_all(t, &r->sel, &err) < 0) return ts_raise(L, &err);
   } else {
     if (ts_grow(&r->sel.alloc, &r->sel.rows, &r->sel.cap, from->sel.n, sizeof *r->sel.rows) < 0)
       return luaL_error(L, "out of memory");
@@ -485,7 +479,7 @@ static int push_quantity_of(lua_State *L, const row_ud *u, const char *value, co
   if (ts_qualifier_lookup(q, &qq, &err) < 0 ||
       (un != NULL && ts_unit_lookup(un, strlen(un), &uu, &exp10, &err) < 0) ||
       ts_quantity_make(qq, strtod(v, NULL), h ? strtod(h, NULL) : 0, uu, &out, &err) < 0)
-    return raise(L, &err);
+    return ts_raise(L, &err);
   ts_pushquantity(L, &out);
   return 1;
 }
@@ -498,11 +492,11 @@ static int push_typed(lua_State *L, const row_ud *u, int ci) {
   ts_err err;
   if (c->kind == TS_KB_PERIOD && strcmp(s, "unspecified") != 0) {
     ts_period p;
-    if (ts_period_parse(s, len, &p, &err) < 0) return raise(L, &err);
+    if (ts_period_parse(s, len, &p, &err) < 0) return ts_raise(L, &err);
     ts_pushperiod(L, p);
   } else if (c->kind == TS_KB_DATE) {
     ts_date d;
-    if (ts_date_parse(s, len, &d, &err) < 0) return raise(L, &err);
+    if (ts_date_parse(s, len, &d, &err) < 0) return ts_raise(L, &err);
     ts_pushdate(L, d);
   } else if (c->kind == TS_KB_NUMBER || c->kind == TS_KB_INTEGER) {
     lua_pushnumber(L, strtod(s, NULL));

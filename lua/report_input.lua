@@ -241,13 +241,14 @@ local function bulk_list(ds, what)
     fail(string.format("%s: a bulk dataset of %d rows is more than a report shows (%d); "
       .. "group it or take ds:top(n) first", what, #ds, MAX_BULK_ROWS))
   end
+  local key_text = require("tradescope.bulk").key_text
   local cols, names, list = ds:columns(), {}, {}
   for j, c in ipairs(cols) do names[j] = c.name end
   for i, row in ds:rows() do
     local r = {}
     for _, c in ipairs(cols) do
       local v = row[c.name]
-      if v ~= nil and c.type ~= "double" then v = require("tradescope.bulk").key_text(ds, c.name, v) end
+      if v ~= nil and c.type ~= "double" then v = key_text(ds, c.name, v) end
       r[c.name] = v
     end
     list[i] = r
