@@ -4,9 +4,11 @@
 */
 #include "bulk.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 ts_bulk *ts_bulk_new(const char *kind, const ts_alloc *a, ts_err *err) {
   if (a == NULL) a = &ts_alloc_libc;
@@ -18,6 +20,7 @@ ts_bulk *ts_bulk_new(const char *kind, const ts_alloc *a, ts_err *err) {
   memset(b, 0, sizeof *b);
   b->alloc = *a;
   b->measure = -1;
+  b->fd = -1;
   b->threads = 2;
   b->parallel_min = (size_t)1 << 18;
   snprintf(b->kind, sizeof b->kind, "%s", kind);
@@ -32,7 +35,8 @@ ts_bulk *ts_bulk_new(const char *kind, const ts_alloc *a, ts_err *err) {
 void ts_bulk_free(ts_bulk *b) {
   if (b == NULL) return;
   if (b->map != NULL) munmap(b->map, b->map_len);
-  else
+  if (b->fd >= 0) close(b->fd);
+  if (b->map == NULL)
     for (size_t i = 0; i < b->ncols; i++) ts_free(&b->alloc, b->cols[i].data);
   ts_table_free(b->dict);
   ts_free(&b->alloc, b->notes);
@@ -215,29 +219,76 @@ int ts_bulk_append(ts_bulk *dst, const ts_bulk *src, ts_err *err) {
 
 /* ---- checks --------------------------------------------------------------------------- */
 
-static bool keys_within(const ts_bulk *b, const ts_bulkcol *c) {
+int ts_bulk_read(const ts_bulk *b, int i, size_t row, size_t n, void *out, ts_err *err) {
+  const ts_bulkcol *c = &b->cols[i];
+  size_t size = ts_type_size(c->type), want = n * size;
+  if (want == 0) return 0;
+  if (b->fd < 0) {
+    memcpy(out, (const char *)c->data + row * size, want);
+    return 0;
+  }
+  off_t at = (off_t)((const char *)c->data - (const char *)b->map + row * size);
+  for (size_t got = 0; got < want;) {
+    ssize_t k = pread(b->fd, (char *)out + got, want - got, at + (off_t)got);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0)
+      return ts_errf(err, "%s: cannot read column '%s': %s", b->source, c->name,
+                     k < 0 ? strerror(errno) : "the file is shorter than when it was opened");
+    got += (size_t)k;
+  }
+  return 0;
+}
+
+/* Whether every key of data[0..n) is missing or within the recorded range. */
+static bool keys_within(const ts_bulkcol *c, const void *data, size_t n) {
   int32_t na = c->type == TS_I16 ? TS_NA_I16 : c->type == TS_STR ? TS_NA_ID : TS_NA_I32;
   int32_t lo = c->lo, hi = c->hi;
-  if (c->type == TS_STR && (lo < 0 || (size_t)hi >= ts_dict_count(b->dict)) && lo <= hi)
-    return false;
   bool ok = true;
-  for (size_t r = 0; r < b->rows; r++) {
-    int32_t v = ts_bulk_key(c, r);
+  for (size_t r = 0; r < n; r++) {
+    int32_t v = c->type == TS_I16 ? ((const int16_t *)data)[r] : ((const int32_t *)data)[r];
     ok &= v == na || (v >= lo && v <= hi);
   }
   return ok;
+}
+
+#define CHECK_ROWS ((size_t)1 << 16)
+
+/* The checksum of column i and whether its keys are in range, read a block
+** at a time. */
+static int check_column(ts_bulk *b, int i, uint64_t *sum, bool *in_range, ts_err *err) {
+  const ts_bulkcol *c = &b->cols[i];
+  ts_hash64_state h;
+  ts_hash64_init(&h, 0);
+  *in_range = true;
+  size_t size = ts_type_size(c->type);
+  void *buf = ts_malloc(&b->alloc, CHECK_ROWS * size);
+  if (buf == NULL) return ts_errf(err, "out of memory checking column '%s'", c->name);
+  int rc = 0;
+  for (size_t r = 0; r < b->rows && rc == 0; r += CHECK_ROWS) {
+    size_t n = b->rows - r < CHECK_ROWS ? b->rows - r : CHECK_ROWS;
+    if ((rc = ts_bulk_read(b, i, r, n, buf, err)) != 0) break;
+    ts_hash64_update(&h, buf, n * size);
+    if (c->type != TS_F64) *in_range &= keys_within(c, buf, n);
+  }
+  ts_free(&b->alloc, buf);
+  *sum = ts_hash64_digest(&h);
+  return rc;
 }
 
 int ts_bulk_need(ts_bulk *b, int i, ts_err *err) {
   if (i < 0 || (size_t)i >= b->ncols) return ts_errf(err, "no column %d", i);
   ts_bulkcol *c = &b->cols[i];
   if (c->checked) return 0;
-  uint64_t h = ts_hash64(c->data, b->rows * ts_type_size(c->type), 0);
-  if (h != c->checksum)
+  uint64_t sum = 0;
+  bool in_range = false;
+  if (check_column(b, i, &sum, &in_range, err) != 0) return -1;
+  if (sum != c->checksum)
     return ts_errf(err, "%s: column '%s' is corrupt (checksum mismatch)", b->source, c->name);
   /* Queries index arrays by key value: a value outside the recorded range
   ** (a file written by something else) must not reach them. */
-  if (c->type != TS_F64 && !keys_within(b, c))
+  bool ids_fit = c->type != TS_STR || c->lo > c->hi ||
+                 (c->lo >= 0 && (size_t)c->hi < ts_dict_count(b->dict));
+  if (!in_range || !ids_fit)
     return ts_errf(err, "%s: column '%s' is corrupt (a value outside its recorded range)",
                    b->source, c->name);
   c->checked = true;
@@ -282,25 +333,55 @@ static uint64_t merge(uint64_t acc, uint64_t v) {
   return acc * P1 + P4;
 }
 
-uint64_t ts_hash64(const void *data, size_t len, uint64_t seed) {
-  const unsigned char *p = data, *end = p + len;
-  uint64_t h;
-  if (len >= 32) {
-    uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
-    const unsigned char *limit = end - 32;
-    do {
-      v1 = xround(v1, read64(p));
-      v2 = xround(v2, read64(p + 8));
-      v3 = xround(v3, read64(p + 16));
-      v4 = xround(v4, read64(p + 24));
-      p += 32;
-    } while (p <= limit);
-    h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
-    h = merge(merge(merge(merge(h, v1), v2), v3), v4);
-  } else {
-    h = seed + P5;
+void ts_hash64_init(ts_hash64_state *s, uint64_t seed) {
+  memset(s, 0, sizeof *s);
+  s->seed = seed;
+  s->v[0] = seed + P1 + P2;
+  s->v[1] = seed + P2;
+  s->v[2] = seed;
+  s->v[3] = seed - P1;
+}
+
+static void stripes(ts_hash64_state *s, const unsigned char *p, size_t n) {
+  uint64_t v1 = s->v[0], v2 = s->v[1], v3 = s->v[2], v4 = s->v[3];
+  for (const unsigned char *end = p + n; p < end; p += 32) {
+    v1 = xround(v1, read64(p));
+    v2 = xround(v2, read64(p + 8));
+    v3 = xround(v3, read64(p + 16));
+    v4 = xround(v4, read64(p + 24));
   }
-  h += (uint64_t)len;
+  s->v[0] = v1, s->v[1] = v2, s->v[2] = v3, s->v[3] = v4;
+}
+
+void ts_hash64_update(ts_hash64_state *s, const void *data, size_t len) {
+  const unsigned char *p = data;
+  s->total += len;
+  if (len == 0) return;
+  if (s->buffered > 0) {
+    size_t take = 32 - s->buffered < len ? 32 - s->buffered : len;
+    memcpy(s->buf + s->buffered, p, take);
+    s->buffered += take, p += take, len -= take;
+    if (s->buffered < 32) return;
+    stripes(s, s->buf, 32);
+    s->buffered = 0;
+  }
+  size_t whole = len & ~(size_t)31;
+  stripes(s, p, whole);
+  if (len > whole) memcpy(s->buf, p + whole, len - whole);
+  s->buffered = len - whole;
+}
+
+uint64_t ts_hash64_digest(const ts_hash64_state *s) {
+  const unsigned char *p = s->buf, *end = p + s->buffered;
+  uint64_t h;
+  if (s->total >= 32) {
+    const uint64_t *v = s->v;
+    h = rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18);
+    h = merge(merge(merge(merge(h, v[0]), v[1]), v[2]), v[3]);
+  } else {
+    h = s->seed + P5;
+  }
+  h += s->total;
   for (; p + 8 <= end; p += 8) h = rotl(h ^ xround(0, read64(p)), 27) * P1 + P4;
   if (p + 4 <= end) {
     h = rotl(h ^ ((uint64_t)read32(p) * P1), 23) * P2 + P3;
@@ -312,4 +393,11 @@ uint64_t ts_hash64(const void *data, size_t len, uint64_t seed) {
   h ^= h >> 29;
   h *= P3;
   return h ^ (h >> 32);
+}
+
+uint64_t ts_hash64(const void *data, size_t len, uint64_t seed) {
+  ts_hash64_state s;
+  ts_hash64_init(&s, seed);
+  ts_hash64_update(&s, data, len);
+  return ts_hash64_digest(&s);
 }

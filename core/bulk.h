@@ -51,6 +51,7 @@ typedef struct ts_bulk {
   ts_alloc alloc;
   void *map;       /* the snapshot mapping the columns point into, or NULL */
   size_t map_len;
+  int fd;          /* the mapped file, or -1: whole-column scans read it (ts_bulk_read) */
   char source[256]; /* where the data came from, for messages */
   char *notes;      /* the host's notes about the data (lua/bulk.lua: the country-code map
                     ** as JSON), owned; saved in and read back from a snapshot; or NULL */
@@ -87,8 +88,16 @@ void ts_bulk_advise_large(void *p, size_t bytes);
 /* Index of column `name`, or -1. */
 int ts_bulk_find(const ts_bulk *b, const char *name);
 /* Makes sure column i may be read: verifies a mapped column's checksum the
-** first time ("snap.tsb: column 'value' is corrupt (checksum mismatch)"). */
+** first time, reading it through ts_bulk_read ("snap.tsb: column 'value'
+** is corrupt (checksum mismatch)"). */
 int ts_bulk_need(ts_bulk *b, int i, ts_err *err);
+/* Copies rows [row, row + n) of column i into out.  A mapped column is
+** read from its file with pread rather than through the mapping: on a
+** virtual machine every first touch of a mapped page costs an exit to the
+** hypervisor, and every page touched counts in the process's resident
+** memory, so a scan of a whole column goes faster and stays small through
+** a buffer.  "snap.tsb: cannot read column 'value': ..." */
+int ts_bulk_read(const ts_bulk *b, int i, size_t row, size_t n, void *out, ts_err *err);
 /* Verifies every column now. */
 int ts_bulk_verify(ts_bulk *b, ts_err *err);
 /* Bytes of column data plus dictionary held in memory or mapped. */
@@ -108,5 +117,16 @@ static inline int32_t ts_bulk_key(const ts_bulkcol *c, size_t r) {
 ** memory speed, and a published function, so a snapshot can be checked by
 ** other tools. */
 uint64_t ts_hash64(const void *data, size_t len, uint64_t seed);
+
+/* The same over data handed in pieces: init, update with each piece in
+** order, digest (equal to ts_hash64 of the pieces joined). */
+typedef struct ts_hash64_state {
+  uint64_t v[4], seed, total;
+  unsigned char buf[32];
+  size_t buffered;
+} ts_hash64_state;
+void ts_hash64_init(ts_hash64_state *s, uint64_t seed);
+void ts_hash64_update(ts_hash64_state *s, const void *data, size_t len);
+uint64_t ts_hash64_digest(const ts_hash64_state *s);
 
 #endif

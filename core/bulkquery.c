@@ -403,6 +403,18 @@ typedef struct groups {
   bool oom;
 } groups;
 
+/* What one part reads when the dataset is a snapshot scanned whole: a
+** block of rows of each key column and of the values at a time, read into
+** buffers (ts_bulk_read says why), and coders pointing at them. */
+typedef struct part_view {
+  coder cs[8];
+  ts_bulkcol cols[8];
+  void *keys[8];
+  double *x;
+  bool failed;
+  ts_err err;
+} part_view;
+
 typedef struct group_ctx {
   ts_bulk *b;
   const coder *cs;
@@ -410,8 +422,13 @@ typedef struct group_ctx {
   uint64_t mult[8];
   const uint32_t *rows;
   const double *x; /* values, or NULL for a count */
+  int keycol[8], valcol;
   bool minmax;
   groups g[2];
+  /* What each part scans: cs and x, or a block of its view. */
+  const coder *pcs[2];
+  const double *px[2];
+  part_view *view[2]; /* NULL unless the dataset is read through buffers */
   /* One small key and no min/max: sums indexed by the key's code itself,
   ** one set per part, made into groups at the end. */
   bool direct;
@@ -477,10 +494,11 @@ static bool block_slots(groups *g, const uint64_t *keys, size_t n, int32_t *slot
 ** one loop over the two arrays, no block of codes. */
 static void direct_i16(group_ctx *c, int part, size_t begin, size_t end) {
   double *count = c->dcount[part], *n = c->dn[part], *sum = c->dsum[part];
-  const int16_t *key = c->cs[0].col->data;
-  const double *x = c->x;
-  int32_t lo = c->cs[0].lo;
-  uint64_t nacode = c->cs[0].card - 1;
+  const coder *cs = c->pcs[part];
+  const int16_t *key = cs[0].col->data;
+  const double *x = c->px[part];
+  int32_t lo = cs[0].lo;
+  uint64_t nacode = cs[0].card - 1;
   for (size_t r = begin; r < end; r++) {
     uint64_t k = key[r] == TS_NA_I16 ? nacode : (uint64_t)(key[r] - lo);
     bool present = !isnan(x[r]);
@@ -491,7 +509,9 @@ static void direct_i16(group_ctx *c, int part, size_t begin, size_t end) {
 }
 
 static void direct_part(group_ctx *c, int part, size_t begin, size_t end) {
-  if (c->rows == NULL && c->x != NULL && c->cs[0].col->type == TS_I16) {
+  const coder *cs = c->pcs[part];
+  const double *x = c->px[part];
+  if (c->rows == NULL && x != NULL && cs[0].col->type == TS_I16) {
     direct_i16(c, part, begin, end);
     return;
   }
@@ -500,9 +520,9 @@ static void direct_part(group_ctx *c, int part, size_t begin, size_t end) {
   for (size_t at = begin; at < end; at += BLOCK) {
     size_t m = end - at < BLOCK ? end - at : BLOCK;
     memset(keys, 0, m * sizeof *keys);
-    add_codes(&c->cs[0], 1, c->rows, at, m, keys);
+    add_codes(&cs[0], 1, c->rows, at, m, keys);
     for (size_t i = 0; i < m; i++) {
-      double v = c->x ? c->x[c->rows ? c->rows[at + i] : at + i] : 0;
+      double v = x ? x[c->rows ? c->rows[at + i] : at + i] : 0;
       bool present = !isnan(v);
       count[keys[i]] += 1;
       n[keys[i]] += present;
@@ -534,18 +554,20 @@ static int direct_groups(group_ctx *c, int parts, const ts_alloc *a) {
 static void hashed_part(group_ctx *c, int part, size_t begin, size_t end) {
   groups *g = &c->g[part];
   const ts_alloc *a = &c->b->alloc;
+  const coder *cs = c->pcs[part];
+  const double *x = c->px[part];
   uint64_t keys[BLOCK];
   int32_t slots[BLOCK];
   double vals[BLOCK];
   for (size_t at = begin; at < end; at += BLOCK) {
     size_t n = end - at < BLOCK ? end - at : BLOCK;
     memset(keys, 0, n * sizeof *keys);
-    for (size_t d = 0; d < c->nk; d++) add_codes(&c->cs[d], c->mult[d], c->rows, at, n, keys);
+    for (size_t d = 0; d < c->nk; d++) add_codes(&cs[d], c->mult[d], c->rows, at, n, keys);
     if (!block_slots(g, keys, n, slots, a)) {
       g->oom = true;
       return;
     }
-    for (size_t i = 0; i < n; i++) vals[i] = c->x ? c->x[c->rows ? c->rows[at + i] : at + i] : 0;
+    for (size_t i = 0; i < n; i++) vals[i] = x ? x[c->rows ? c->rows[at + i] : at + i] : 0;
     if (c->minmax) {
       for (size_t i = 0; i < n; i++) accumulate(g, slots[i], vals[i], true);
       continue;
@@ -560,17 +582,60 @@ static void hashed_part(group_ctx *c, int part, size_t begin, size_t end) {
   }
 }
 
-/* A scan of a snapshot keeps the pages it maps.  Dropping them as the scan
-** moves on (MADV_DONTNEED on the read-only mapping) was measured on the
-** benchmark's 10 M-row T5: alone it does not lower a query's peak, since
-** the first use of a column (ts_bulk_need's checksum) has mapped all of it;
-** with the checksum also dropping as it goes the peak fell from 100 to
-** 24 MB, but the query took 45 % longer, every first touch of a mapped
-** page costing an exit to the hypervisor on such virtual machines. */
-static void group_part(void *p, int part, size_t begin, size_t end) {
-  group_ctx *c = p;
+static void scan_part(group_ctx *c, int part, size_t begin, size_t end) {
   if (c->direct) direct_part(c, part, begin, end);
   else hashed_part(c, part, begin, end);
+}
+
+#define VIEW_ROWS ((size_t)1 << 15)
+
+/* A snapshot's part, a block of VIEW_ROWS rows at a time through the
+** part's buffers. */
+static void buffered_part(group_ctx *c, int part, size_t begin, size_t end) {
+  part_view *v = c->view[part];
+  for (size_t at = begin; at < end && !v->failed && !c->g[part].oom; at += VIEW_ROWS) {
+    size_t m = end - at < VIEW_ROWS ? end - at : VIEW_ROWS;
+    for (size_t d = 0; d < c->nk && !v->failed; d++)
+      v->failed = ts_bulk_read(c->b, c->keycol[d], at, m, v->keys[d], &v->err) != 0;
+    if (!v->failed && v->x != NULL)
+      v->failed = ts_bulk_read(c->b, c->valcol, at, m, v->x, &v->err) != 0;
+    if (!v->failed) scan_part(c, part, 0, m);
+  }
+}
+
+static void group_part(void *p, int part, size_t begin, size_t end) {
+  group_ctx *c = p;
+  if (c->view[part] != NULL) buffered_part(c, part, begin, end);
+  else scan_part(c, part, begin, end);
+}
+
+/* Part p's view: its own coders over buffers of VIEW_ROWS rows. */
+static int view_init(group_ctx *c, int p, ts_err *err) {
+  const ts_alloc *a = &c->b->alloc;
+  part_view *v = ts_malloc(a, sizeof *v);
+  if (v == NULL) return ts_errf(err, "out of memory grouping");
+  memset(v, 0, sizeof *v);
+  c->view[p] = v;
+  for (size_t d = 0; d < c->nk; d++) {
+    v->cols[d] = *c->cs[d].col;
+    if ((v->keys[d] = ts_malloc(a, VIEW_ROWS * ts_type_size(v->cols[d].type))) == NULL)
+      return ts_errf(err, "out of memory grouping");
+    v->cols[d].data = v->keys[d];
+    v->cs[d] = c->cs[d];
+    v->cs[d].col = &v->cols[d];
+  }
+  if (c->x != NULL && (v->x = ts_malloc(a, VIEW_ROWS * sizeof *v->x)) == NULL)
+    return ts_errf(err, "out of memory grouping");
+  c->pcs[p] = v->cs;
+  c->px[p] = v->x;
+  return 0;
+}
+
+static void view_free(part_view *v, const ts_alloc *a) {
+  if (v == NULL) return;
+  for (int d = 0; d < 8; d++) ts_free(a, v->keys[d]);
+  ts_free(a, v->x);
+  ts_free(a, v);
 }
 
 static int merge_groups(groups *into, const groups *from, const ts_alloc *a) {
@@ -732,8 +797,18 @@ ts_bulk *ts_bulk_group(ts_bulk *b, const ts_sel *sel, const ts_bkey *keys, size_
   size_t n = sel_count(b, sel);
   int parts = parts_for(b, n);
   if (rc == 0) rc = group_setup(&c, keys, nkeys, cs, parts, err);
+  for (int p = 0; p < parts && rc == 0; p++) {
+    c.pcs[p] = cs, c.px[p] = c.x;
+    if (b->fd >= 0 && sel == NULL) rc = view_init(&c, p, err);
+  }
   if (rc == 0) {
+    for (size_t d = 0; d < nkeys; d++) c.keycol[d] = keys[d].col;
+    c.valcol = valcol;
     run_parts(parts, n, group_part, &c);
+    for (int p = 0; p < parts && rc == 0; p++)
+      if (c.view[p] != NULL && c.view[p]->failed) rc = ts_errf(err, "%s", c.view[p]->err.msg);
+  }
+  if (rc == 0) {
     bool oom = c.g[0].oom || c.g[1].oom;
     if (!oom && c.direct) oom = direct_groups(&c, parts, a) != 0;
     else if (!oom && parts == 2) oom = merge_groups(&c.g[0], &c.g[1], a) != 0;
@@ -747,6 +822,7 @@ ts_bulk *ts_bulk_group(ts_bulk *b, const ts_sel *sel, const ts_bkey *keys, size_
     ts_free(a, c.dcount[p]);
     ts_free(a, c.dn[p]);
     ts_free(a, c.dsum[p]);
+    view_free(c.view[p], a);
   }
   return r;
 }

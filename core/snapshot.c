@@ -214,6 +214,7 @@ typedef struct mapped {
   const char *path;
   const unsigned char *p;
   uint64_t size;
+  int fd; /* kept open: scans read the columns through it (ts_bulk_read) */
 } mapped;
 
 static int check_header(const mapped *m, ts_err *err) {
@@ -335,7 +336,7 @@ static int map_file(const char *path, mapped *m, ts_err *err) {
     }
     m->p = p;
   }
-  close(fd);
+  m->fd = fd;
   return 0;
 }
 
@@ -367,15 +368,17 @@ static ts_bulk *from_mapping(const mapped *m, const ts_alloc *a, ts_err *err) {
 }
 
 ts_bulk *ts_snapshot_open(const char *path, bool verify, const ts_alloc *a, ts_err *err) {
-  mapped m = {path, NULL, 0};
+  mapped m = {path, NULL, 0, -1};
   if (map_file(path, &m, err) != 0) return NULL;
   ts_bulk *b = check_header(&m, err) == 0 ? from_mapping(&m, a, err) : NULL;
   if (b == NULL) {
     if (m.size > 0) munmap((void *)m.p, (size_t)m.size);
+    close(m.fd);
     return NULL;
   }
   b->map = (void *)m.p;
   b->map_len = (size_t)m.size;
+  b->fd = m.fd;
   if (verify && ts_bulk_verify(b, err) != 0) {
     ts_bulk_free(b);
     return NULL;

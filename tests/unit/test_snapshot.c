@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "baci.h"
+#include "bulkquery.h"
 #include "snapshot.h"
 
 static char dir[] = "/tmp/test_snapshot.XXXXXX";
@@ -128,6 +129,28 @@ static void hash_matches_reference_xxh64(void **state) {
   assert_true(ts_hash64(xs, sizeof xs, 0) == 0x92f0de5a88a3c094u);
   assert_true(ts_hash64(ys, sizeof ys, 0) == 0xf8bca9f3a24f4d1au);
   assert_true(ts_hash64(fox, strlen(fox), 0) == 0xb9c9cd1c4491727au);
+}
+
+/* Fed in pieces of every size from 1 to 70 bytes, the streaming hash
+** gives what one call over the whole gives (the reference values above). */
+static void hash_in_pieces_matches_one_call(void **state) {
+  (void)state;
+  unsigned char data[1000];
+  for (size_t i = 0; i < sizeof data; i++) data[i] = (unsigned char)(i * 131 + 7);
+  const uint64_t whole = ts_hash64(data, sizeof data, 5);
+  for (size_t piece = 1; piece <= 70; piece++) {
+    ts_hash64_state h;
+    ts_hash64_init(&h, 5);
+    for (size_t at = 0; at < sizeof data; at += piece)
+      ts_hash64_update(&h, data + at, sizeof data - at < piece ? sizeof data - at : piece);
+    if (ts_hash64_digest(&h) != whole) fail_msg("pieces of %zu bytes: another hash", piece);
+  }
+  ts_hash64_state h;
+  ts_hash64_init(&h, 0);
+  ts_hash64_update(&h, "ab", 2);
+  ts_hash64_update(&h, NULL, 0);
+  ts_hash64_update(&h, "c", 1);
+  assert_true(ts_hash64_digest(&h) == 0x44bc2cf5ad770999u);
 }
 
 /* ---- round trip ------------------------------------------------------------------- */
@@ -399,9 +422,35 @@ static void keys_outside_their_range_are_refused(void **state) {
   ts_bulk_free(m);
 }
 
+/* Scans read a snapshot's columns from the file (ts_bulk_read), so a file
+** cut short by another program after it was opened gives an error naming
+** the column, not a checksum mismatch, wrong sums read from the zeros past
+** its end, or a SIGBUS through the mapping. */
+static void a_file_cut_short_while_open_is_an_error_not_a_crash(void **state) {
+  (void)state;
+  ts_bulk *b = sample();
+  const char *path = path_of("cut.tsb");
+  save_ok(b, path);
+  ts_bulk_free(b);
+  ts_bulk *unchecked = open_ok(path, false), *checked = open_ok(path, true);
+  assert_int_equal(truncate(path, 512), 0);
+  char want[400];
+  snprintf(want, sizeof want,
+           "%s: cannot read column 'exporter': the file is shorter than when it was opened", path);
+  ts_err err;
+  assert_int_equal(ts_bulk_need(unchecked, 1, &err), -1);
+  assert_string_equal(err.msg, want);
+  ts_bkey key = {1, 0};
+  assert_null(ts_bulk_group(checked, NULL, &key, 1, 4, TS_AGG_SUM, &err));
+  assert_string_equal(err.msg, want);
+  ts_bulk_free(unchecked);
+  ts_bulk_free(checked);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(hash_matches_reference_xxh64),
+    cmocka_unit_test(hash_in_pieces_matches_one_call),
     cmocka_unit_test(round_trip_keeps_everything),
     cmocka_unit_test(empty_dataset_round_trips),
     cmocka_unit_test(saving_replaces_atomically_and_leaves_no_temporary),
@@ -411,6 +460,7 @@ int main(void) {
     cmocka_unit_test(truncated_files_are_refused),
     cmocka_unit_test(other_versions_and_files_are_refused),
     cmocka_unit_test(keys_outside_their_range_are_refused),
+    cmocka_unit_test(a_file_cut_short_while_open_is_an_error_not_a_crash),
   };
   return cmocka_run_group_tests_name("snapshot", tests, make_dir, remove_dir);
 }
