@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -792,22 +793,28 @@ static int source_header(const source *src, const char *name, size_t *body, ts_e
   return header_end(head, (size_t)got, name, body, err);
 }
 
-/* Where the first half ends: just after a line end a little past the
-** middle, since the second half's thread also counts the first's lines. */
-static size_t split_point(const source *src, size_t begin) {
-  size_t at = begin + (src->len - begin) / 2 + (src->len - begin) / 32;
+/* Just after the first line end at or after byte `at`, or the end. */
+static size_t line_end_from(const source *src, size_t at) {
+  if (at >= src->len) return src->len;
   if (src->data != NULL) {
     const char *nl = memchr(src->data + at, '\n', src->len - at);
     return nl != NULL ? (size_t)(nl - src->data) + 1 : src->len;
   }
   char block[COUNT_BLOCK];
   ssize_t got;
-  while ((got = read_at(src->fd, block, sizeof block, at)) > 0) {
+  while (at < src->len && (got = read_at(src->fd, block, sizeof block, at)) > 0) {
     const char *nl = memchr(block, '\n', (size_t)got);
-    if (nl != NULL) return at + (size_t)(nl - block) + 1;
+    if (nl != NULL) return at + (size_t)(nl - block) + 1 < src->len ? at + (size_t)(nl - block) + 1
+                                                                    : src->len;
     at += (size_t)got;
   }
-  return src->len; /* no line end after the middle (or unreadable): one half */
+  return src->len; /* no line end after `at` (or unreadable): the rest */
+}
+
+/* Where the first half ends: just after a line end a little past the
+** middle, since the second half's thread also counts the first's lines. */
+static size_t split_point(const source *src, size_t begin) {
+  return line_end_from(src, begin + (src->len - begin) / 2 + (src->len - begin) / 32);
 }
 
 static int report(const char *name, const source *src, const chunk *c, ts_err *err) {
@@ -836,12 +843,11 @@ static void free_half(chunk *c, const ts_alloc *a, bool dict) {
 /* The dataset's kept columns, sized for the most rows the file can hold
 ** (only the pages written are ever touched); the first half writes from
 ** row 0. */
-static ts_bulk *new_dataset(const char *name, size_t len, const ts_alloc *a, const plan *pl,
+static ts_bulk *new_dataset(const char *name, size_t cap, const ts_alloc *a, const plan *pl,
                             chunk *first, ts_err *err) {
   ts_bulk *b = ts_bulk_new("baci", a, err);
   if (b == NULL) return NULL;
   snprintf(b->source, sizeof b->source, "%s", name);
-  size_t cap = len / MIN_ROW_BYTES + 1;
   for (int f = 0; f < NFILECOLS; f++)
     if (pl->col[f] >= 0 && ts_bulk_add_column(b, COLNAMES[f], COLTYPES[f], cap, err) < 0) {
       ts_bulk_free(b);
@@ -899,16 +905,24 @@ static void *second_main(void *arg) {
   return parse_chunk(&r->half[1]);
 }
 
+/* Joins the second half's thread, reporting progress every 50 ms until it
+** ends (and not a moment longer: a block read by ts_baci_import_blocks is
+** short). */
 static void wait_second(run *r, const ts_baci_opts *o, size_t total) {
   if (!r->started) return;
-  if (o->progress != NULL) {
-    while (atomic_load(&r->half[1].done) < r->half[1].end - r->half[1].begin) {
-      o->progress(o->progress_ud,
-                  atomic_load(&r->half[0].done) + atomic_load(&r->half[1].done), total);
-      usleep(50000);
+  for (;;) {
+    if (o->progress == NULL) {
+      pthread_join(r->thread, NULL);
+      break;
     }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 50000000;
+    if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
+    if (pthread_timedjoin_np(r->thread, NULL, &until) == 0) break;
+    o->progress(o->progress_ud, atomic_load(&r->half[0].done) + atomic_load(&r->half[1].done),
+                total);
   }
-  pthread_join(r->thread, NULL);
   r->started = false;
 }
 
@@ -1104,7 +1118,10 @@ static int alloc_windows(run *r, const ts_alloc *a, ts_err *err) {
   return 0;
 }
 
-static ts_bulk *parse(const char *name, const source *src, const ts_baci_opts *o, ts_err *err) {
+/* The rows of the lines that start in bytes [from, src->len) of the
+** source (from: 0 or just after a line end). */
+static ts_bulk *parse(const char *name, const source *src, size_t from, const ts_baci_opts *o,
+                      ts_err *err) {
   const ts_alloc *a = o->alloc != NULL ? o->alloc : &ts_alloc_libc;
   size_t len = src->len;
   run r = {.nhalves = o->threads == 1 ? 1 : 2, .src = *src};
@@ -1113,12 +1130,13 @@ static ts_bulk *parse(const char *name, const source *src, const ts_baci_opts *o
     plan_free(&pl, a);
     return NULL;
   }
+  if (from > r.body) r.body = from;
   atomic_init(&r.stop, false);
   r.mid = r.nhalves == 2 ? split_point(src, r.body) : len;
   if (r.mid == len) r.nhalves = 1;
   init_halves(&r, a, &pl);
-  r.cap = len / MIN_ROW_BYTES + 1;
-  if ((r.b = new_dataset(name, len, a, &pl, &r.half[0], err)) == NULL) {
+  r.cap = (len - r.body) / MIN_ROW_BYTES + 1;
+  if ((r.b = new_dataset(name, r.cap, a, &pl, &r.half[0], err)) == NULL) {
     free_half(&r.half[0], a, false);
     plan_free(&pl, a);
     return NULL;
@@ -1147,25 +1165,65 @@ static const ts_baci_opts DEFAULTS = {.threads = 0};
 ts_bulk *ts_baci_parse(const char *name, const char *buf, size_t len, const ts_baci_opts *opts,
                        ts_err *err) {
   source src = {buf, -1, len};
-  return parse(name, &src, opts != NULL ? opts : &DEFAULTS, err);
+  return parse(name, &src, 0, opts != NULL ? opts : &DEFAULTS, err);
+}
+
+static int open_source(const char *path, source *src, ts_err *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ts_errf(err, "%s: cannot open: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return ts_errf(err, "%s: not a regular file", path);
+  }
+  *src = (source){NULL, fd, (size_t)st.st_size};
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return 0;
 }
 
 ts_bulk *ts_baci_import(const char *path, const ts_baci_opts *opts, ts_err *err) {
-  if (ts_baci_check_opts(opts, err) != 0) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    ts_errf(err, "%s: cannot open: %s", path, strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ts_errf(err, "%s: not a regular file", path);
-    close(fd);
-    return NULL;
-  }
-  source src = {NULL, fd, (size_t)st.st_size};
-  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  ts_bulk *b = parse(path, &src, opts != NULL ? opts : &DEFAULTS, err);
-  close(fd);
+  source src;
+  if (ts_baci_check_opts(opts, err) != 0 || open_source(path, &src, err) != 0) return NULL;
+  ts_bulk *b = parse(path, &src, 0, opts != NULL ? opts : &DEFAULTS, err);
+  close(src.fd);
   return b;
+}
+
+/* A block's progress as the whole file's. */
+typedef struct block_progress {
+  const ts_baci_opts *o;
+  size_t at, total;
+} block_progress;
+
+static void report_block(void *ud, size_t done, size_t total) {
+  (void)total;
+  block_progress *p = ud;
+  p->o->progress(p->o->progress_ud, p->at + done, p->total);
+}
+
+int ts_baci_import_blocks(const char *path, const ts_baci_opts *opts, size_t block,
+                          ts_baci_take_fn take, void *ud, ts_err *err) {
+  source src;
+  if (opts == NULL) opts = &DEFAULTS;
+  if (ts_baci_check_opts(opts, err) != 0 || open_source(path, &src, err) != 0) return -1;
+  size_t len = src.len, at = 0, body = 0;
+  if (source_header(&src, path, &body, err) != 0) {
+    close(src.fd);
+    return -1;
+  }
+  block_progress bp = {opts, 0, len - body}; /* counted as an import counts: from the first row */
+  ts_baci_opts o = *opts;
+  if (o.progress != NULL) o.progress = report_block, o.progress_ud = &bp;
+  int rc = 0;
+  do {
+    src.len = len;
+    size_t to = block < len - at ? line_end_from(&src, at + block) : len;
+    src.len = to;
+    bp.at = at > body ? at - body : 0;
+    ts_bulk *b = parse(path, &src, at, &o, err);
+    rc = b == NULL ? -1 : take(ud, b, err);
+    at = to;
+  } while (rc == 0 && at < len);
+  close(src.fd);
+  return rc;
 }

@@ -82,6 +82,21 @@ int ts_baci_check_opts(const ts_baci_opts *opts, ts_err *err);
 /* Imports the file at `path` (opts may be NULL). */
 ts_bulk *ts_baci_import(const char *path, const ts_baci_opts *opts, ts_err *err);
 
+/* Takes the rows of one block: the callee owns `rows` from then on, and
+** returns 0, or -1 with a message in err to stop the reading. */
+typedef int (*ts_baci_take_fn)(void *ud, ts_bulk *rows, ts_err *err);
+
+/* Imports the file at `path` a block at a time: the lines that start in
+** each `block` bytes (and the rest of the last of them) become a dataset
+** handed to `take`, in file order, before the next block is read, so that
+** memory holds one block however large the file.  Rows are checked and
+** kept as ts_baci_import does, with messages naming the line in the whole
+** file; progress counts the whole file.  The first bad row stops the
+** reading with -1, after the blocks before it were taken.  Every block is
+** at least one dataset, so a file of only the header gives one of no rows. */
+int ts_baci_import_blocks(const char *path, const ts_baci_opts *opts, size_t block,
+                          ts_baci_take_fn take, void *ud, ts_err *err);
+
 /* The same over buf[0..len), named `name` in messages. */
 ts_bulk *ts_baci_parse(const char *name, const char *buf, size_t len, const ts_baci_opts *opts,
                        ts_err *err);

@@ -744,6 +744,9 @@ static ts_bulk *build_result(group_ctx *c, const char *valname, unsigned aggs, t
   if (rc == 0 && (aggs & TS_AGG_MIN)) rc = add_agg(r, name, g->min, g->n, 2, order, g->ng, err);
   snprintf(name, sizeof name, "%.*s_max", TS_BULK_NAMELEN - 5, valname);
   if (rc == 0 && (aggs & TS_AGG_MAX)) rc = add_agg(r, name, g->max, g->n, 2, order, g->ng, err);
+  snprintf(name, sizeof name, "%.*s_n", TS_BULK_NAMELEN - 3, valname);
+  if (rc == 0 && (aggs & TS_AGG_PRESENT))
+    rc = add_agg(r, name, g->n, g->n, 0, order, g->ng, err);
   ts_free(a, order);
   if (rc == 0) rc = ts_bulk_finish(r, err);
   if (rc != 0) {

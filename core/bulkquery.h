@@ -56,7 +56,8 @@ enum {
   TS_AGG_SUM = 2,   /* sum of the values present: column named as the value column */
   TS_AGG_MEAN = 4,  /* "<col>_mean", NaN when no value is present */
   TS_AGG_MIN = 8,   /* "<col>_min" */
-  TS_AGG_MAX = 16   /* "<col>_max" */
+  TS_AGG_MAX = 16,  /* "<col>_max" */
+  TS_AGG_PRESENT = 32 /* values present (not missing) in the group: "<col>_n" */
 };
 
 /* One row per distinct key combination of the selected rows, sorted by the

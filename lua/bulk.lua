@@ -200,53 +200,98 @@ local function baci_files(dir)
   return files
 end
 
+-- The files of a BACI path (a file, or a directory of BACI_*.csv) and the
+-- directory whose country_codes file maps their codes.
+local function baci_paths(path, fn)
+  if type(path) ~= "string" then error(fn .. ": expected a file or directory path", 3) end
+  if is_dir(path) then return baci_files(path), path end
+  return {path}, dir_of(path)
+end
+
+-- The where as the file writes it: area codes ("VNM") to the numeric codes that stand for
+-- them (the same map the dataset gets), chapter 3 to "03", numeric strings to integers.
+-- Also the country-code map when an area code needed it (nil otherwise).
+local function baci_where(spec, dir, fn)
+  if type(spec) ~= "table" then return spec end
+  local meta, where = nil, {}
+  for k, v in pairs(spec) do
+    local list = type(v) == "table" and v or {v}
+    local out = {}
+    for _, x in ipairs(list) do
+      if AREA_COLUMNS[k] and type(x) == "string" and not tonumber(x) then
+        if not meta then -- no such directory: the import says so
+          meta = {}
+          set_areas(meta, is_dir(dir) and dir or nil)
+        end
+        local found = codes_of(meta, x)
+        if #found == 0 then error(string.format("%s: where %s: unknown area '%s'", fn, k, x), 3) end
+        for _, c in ipairs(found) do out[#out + 1] = c end
+      elseif (k == "year" or AREA_COLUMNS[k]) and type(x) == "string" then
+        out[#out + 1] = math.tointeger(tonumber(x)) or x
+      elseif (k == "chapter" or k == "heading") and math.type(x) == "integer" then
+        out[#out + 1] = string.format(k == "chapter" and "%02d" or "%04d", x)
+      else
+        out[#out + 1] = x
+      end
+    end
+    where[k] = out -- a list even for one value: one area may stand for several codes
+  end
+  return where, meta
+end
+
+local function copy_areas(to, from)
+  to.area_source, to.areas, to.names = from.area_source, from.areas, from.names
+end
+
 --- trade.import_baci(file or dir [, {progress = bool, threads = 1|2, columns = {names},
 --- where = {year =, exporter =, importer =, product =, chapter =, heading =}}]): BACI CSV
 --- into a dataset, keeping only the columns and rows asked for (every field is still checked).
 function M.import_baci(path, opts)
-  if type(path) ~= "string" then error("import_baci: expected a file or directory path", 2) end
   opts = opts or {}
-  local files, dir = {path}, dir_of(path)
-  if is_dir(path) then files, dir = baci_files(path), path end
-  -- The where as the file writes it: area codes ("VNM") to the numeric codes that stand for
-  -- them (the same map the dataset gets), chapter 3 to "03", numeric strings to integers.
-  local meta, where = nil, opts.where
-  if type(opts.where) == "table" then
-    where = {}
-    for k, v in pairs(opts.where) do
-      local list = type(v) == "table" and v or {v}
-      local out = {}
-      for _, x in ipairs(list) do
-        if AREA_COLUMNS[k] and type(x) == "string" and not tonumber(x) then
-          if not meta then -- no such directory: the import below says so
-            meta = {}
-            set_areas(meta, is_dir(dir) and dir or nil)
-          end
-          local found = codes_of(meta, x)
-          if #found == 0 then
-            error(string.format("import_baci: where %s: unknown area '%s'", k, x), 2)
-          end
-          for _, c in ipairs(found) do out[#out + 1] = c end
-        elseif (k == "year" or AREA_COLUMNS[k]) and type(x) == "string" then
-          out[#out + 1] = math.tointeger(tonumber(x)) or x
-        elseif (k == "chapter" or k == "heading") and math.type(x) == "integer" then
-          out[#out + 1] = string.format(k == "chapter" and "%02d" or "%04d", x)
-        else
-          out[#out + 1] = x
-        end
-      end
-      where[k] = out -- a list even for one value: one area may stand for several codes
-    end
-  end
+  local files, dir = baci_paths(path, "import_baci")
+  local where, meta = baci_where(opts.where, dir, "import_baci")
   local ds = core.import_baci(files, {progress = opts.progress, threads = opts.threads,
     columns = opts.columns, where = where})
-  if meta then
-    local m = ds:meta()
-    m.area_source, m.areas, m.names = meta.area_source, meta.areas, meta.names
-  else
-    set_areas(ds:meta(), dir)
-  end
+  if meta then copy_areas(ds:meta(), meta) else set_areas(ds:meta(), dir) end
   return ds
+end
+
+-- A scan: BACI files not imported, grouped while they are read.
+local Scan = {}
+Scan.__index = Scan
+Scan.__name = "tradescope.baciscan"
+
+function Scan.__tostring(s)
+  return string.format("scan of %s (call :group{keys}:sum(col), :count(), :mean(col)...)",
+    #s.files == 1 and s.files[1] or #s.files .. " BACI files")
+end
+
+function Scan:meta() return self.m end
+
+function Scan:_group(keys, col, aggs)
+  local r = core.group_baci(self.files, self.opts, keys, col, aggs)
+  copy_areas(r:meta(), self.m)
+  return r
+end
+
+--- trade.scan_baci(file or dir [, {where =, progress =, threads =, block = bytes}]): BACI
+--- files to group while reading them, a block at a time: memory holds one block, not the file.
+function M.scan_baci(path, opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("scan_baci: options must be a table", 2) end
+  local files, dir = baci_paths(path, "scan_baci")
+  for _, f in ipairs(files) do
+    local h, msg = io.open(f, "rb")
+    if not h then error("scan_baci: " .. msg, 2) end
+    h:close()
+  end
+  local where, meta = baci_where(opts.where, dir, "scan_baci")
+  if not meta then
+    meta = {}
+    set_areas(meta, dir)
+  end
+  return setmetatable({files = files, m = meta, opts = {progress = opts.progress,
+    threads = opts.threads, block = opts.block, where = where}}, Scan)
 end
 
 --- trade.import_comtrade(file): Comtrade final-data CSV: the detail rows, and the rows kept apart.
@@ -345,7 +390,7 @@ function Grouping:min(col) return self:agg(col or "value", {"min"}) end
 function Grouping:max(col) return self:agg(col or "value", {"max"}) end
 function Grouping:stats(col) return self:agg(col or "value", {"sum", "count", "mean", "min", "max"}) end
 
-function methods.group(ds, keys)
+function methods.group(ds, keys) -- also a scan's
   if type(keys) == "string" then keys = {keys} end
   if type(keys) ~= "table" or #keys == 0 then error("group: expected a list of keys", 2) end
   local list = table.move(keys, 1, #keys, 1, {})
@@ -354,6 +399,8 @@ function methods.group(ds, keys)
   end
   return setmetatable({ds = ds, keys = list, areas = keys.areas}, Grouping)
 end
+
+Scan.group = methods.group
 
 function methods.sum(ds, col) return ds:stats(col or "value").sum end
 function methods.count(ds) return #ds end
@@ -447,9 +494,12 @@ local function install()
   _G.trade = t
   t.import_baci = M.import_baci
   t.import_comtrade = M.import_comtrade
+  t.scan_baci = M.scan_baci
   t.open = M.open
   tradescope.sethelp(M.import_baci,
     "trade.import_baci(file|dir [, {progress=, threads=, columns=, where=}]): BACI t,i,j,k,v,q CSV into a dataset")
+  tradescope.sethelp(M.scan_baci,
+    "trade.scan_baci(file|dir [, {where=, progress=, threads=, block=}]): BACI files grouped while read: s:group{keys}:sum(col)")
   tradescope.sethelp(M.import_comtrade,
     "trade.import_comtrade(file): Comtrade final-data CSV: detail rows, and the rows kept apart")
   tradescope.sethelp(M.open, "trade.open(snapshot [, {verify=true}]): a saved bulk dataset, mapped")

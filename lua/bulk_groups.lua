@@ -44,9 +44,7 @@ local function fold_row(acc, row, col)
   acc.count = acc.count + (row.count or 0)
   if v then
     acc.sum = acc.sum + v
-    local mean = row[col .. "_mean"]
-    -- values present in the fine group: sum / mean, or every row when the mean is 0
-    if mean then acc.present = acc.present + (mean ~= 0 and math.floor(v / mean + 0.5) or row.count) end
+    acc.present = acc.present + row[col .. "_n"]
     local lo, hi = row[col .. "_min"], row[col .. "_max"]
     if lo and (acc.min == nil or lo < acc.min) then acc.min = lo end
     if hi and (acc.max == nil or hi > acc.max) then acc.max = hi end
@@ -89,7 +87,7 @@ function M.group(ds, keys, areas, col, aggs, codes_of)
     if not found then error(string.format("group: areas.%s is not one of the keys", k), 3) end
     mapped[k] = labels_for(k, spec, codes_of)
   end
-  local fine = ds:_group(keys, col, col and {"sum", "count", "mean", "min", "max"} or {"count"})
+  local fine = ds:_group(keys, col, col and {"sum", "count", "n", "min", "max"} or {"count"})
   local groups, index = {}, {}
   for _, row in fine:rows() do
     local key, parts = {}, {}

@@ -10,6 +10,7 @@
 ** trade.import_baci ...) on this module, tradescope.bulkcore.
 */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <lauxlib.h>
 
 #include "baci.h"
+#include "bulkfold.h"
 #include "bulk.h"
 #include "bulkquery.h"
 #include "comtrade.h"
@@ -170,9 +172,9 @@ static bool opt_bool(lua_State *L, int idx, const char *key, bool dflt) {
 static int opt_int(lua_State *L, int idx, const char *key, int dflt) {
   if (!lua_istable(L, idx)) return dflt;
   lua_getfield(L, idx, key);
-  int v = lua_isnil(L, -1) ? dflt : (int)luaL_checkinteger(L, -1);
+  lua_Integer v = lua_isnil(L, -1) ? dflt : luaL_checkinteger(L, -1);
   lua_pop(L, 1);
-  return v;
+  return v < INT_MIN || v > INT_MAX ? INT_MIN : (int)v; /* out of range: refused by the caller */
 }
 
 /* Option errors name the option, not a place in lua/bulk.lua. */
@@ -186,7 +188,8 @@ static int opt_error(lua_State *L, const char *fmt, ...) {
 
 /* The list at t[key] (a single value counts as a list of one) as scratch
 ** memory of `size`-byte items left on the stack, filled by `put`; its
-** length, 0 when t[key] is nil.  `what` names the option in messages. */
+** length, 0 when t[key] is nil.  `what` names the function and option in
+** messages ("import_baci: where year"). */
 typedef void (*put_fn)(lua_State *L, const char *what, void *item);
 
 static size_t opt_list(lua_State *L, int t, const char *key, const char *what, size_t size,
@@ -199,7 +202,7 @@ static size_t opt_list(lua_State *L, int t, const char *key, const char *what, s
   int list = lua_gettop(L);
   bool many = lua_istable(L, list);
   size_t n = many ? (size_t)luaL_len(L, list) : 1;
-  if (n == 0) opt_error(L, "import_baci: %s: an empty list", what);
+  if (n == 0) opt_error(L, "%s: an empty list", what);
   char *items = lua_newuserdatauv(L, n * size, 0);
   lua_insert(L, list); /* kept below the value until the import is done */
   for (size_t i = 0; i < n; i++) {
@@ -215,81 +218,114 @@ static size_t opt_list(lua_State *L, int t, const char *key, const char *what, s
 static void put_int(lua_State *L, const char *what, void *item) {
   int isint;
   lua_Integer v = lua_tointegerx(L, -1, &isint);
-  if (!isint)
-    opt_error(L, "import_baci: %s: expected integers, got %s", what, luaL_tolstring(L, -1, NULL));
-  if (v < INT32_MIN || v > INT32_MAX)
-    opt_error(L, "import_baci: %s: %I is out of range", what, v);
+  if (!isint) opt_error(L, "%s: expected integers, got %s", what, luaL_tolstring(L, -1, NULL));
+  if (v < INT32_MIN || v > INT32_MAX) opt_error(L, "%s: %I is out of range", what, v);
   *(int32_t *)item = (int32_t)v;
 }
 
 /* A string item points into the Lua string, which t[key] keeps alive. */
 static void put_str(lua_State *L, const char *what, void *item) {
   if (lua_type(L, -1) != LUA_TSTRING)
-    opt_error(L, "import_baci: %s: expected strings, got %s", what, luaL_typename(L, -1));
+    opt_error(L, "%s: expected strings, got %s", what, luaL_typename(L, -1));
   *(const char **)item = lua_tostring(L, -1);
 }
 
+/* One where list: t[key] into *out, its length returned. */
+static size_t where_list(lua_State *L, int w, const char *fn, const char *key, put_fn put,
+                         const void **out) {
+  char what[64];
+  void *p;
+  snprintf(what, sizeof what, "%s: where %s", fn, key);
+  size_t n = opt_list(L, w, key, what, put == put_int ? sizeof(int32_t) : sizeof(char *), put, &p);
+  *out = p;
+  return n;
+}
+
 /* The where table at index w into o->where. */
-static void opt_where(lua_State *L, int w, ts_baci_opts *o) {
+static void opt_where(lua_State *L, int w, const char *fn, ts_baci_opts *o) {
   static const char *const keys[] = {"year", "exporter", "importer", "product", "chapter",
                                      "heading", NULL};
-  if (!lua_istable(L, w)) opt_error(L, "import_baci: where must be a table {column = value(s)}");
+  if (!lua_istable(L, w)) opt_error(L, "%s: where must be a table {column = value(s)}", fn);
   for (lua_pushnil(L); lua_next(L, w); lua_pop(L, 1)) {
     bool known = false;
     for (int i = 0; keys[i] != NULL && lua_type(L, -2) == LUA_TSTRING; i++)
       known |= strcmp(lua_tostring(L, -2), keys[i]) == 0;
     if (!known)
-      opt_error(L, "import_baci: where: no key '%s' (year, exporter, importer, product, chapter, "
-                   "heading)", luaL_tolstring(L, -2, NULL));
+      opt_error(L, "%s: where: no key '%s' (year, exporter, importer, product, chapter, heading)",
+                fn, luaL_tolstring(L, -2, NULL));
   }
   ts_baci_where *x = &o->where;
-  void *p;
-  x->nyears = opt_list(L, w, "year", "where year", sizeof(int32_t), put_int, &p), x->years = p;
-  x->nexporters = opt_list(L, w, "exporter", "where exporter", sizeof(int32_t), put_int, &p);
-  x->exporters = p;
-  x->nimporters = opt_list(L, w, "importer", "where importer", sizeof(int32_t), put_int, &p);
-  x->importers = p;
-  x->nproducts = opt_list(L, w, "product", "where product", sizeof(char *), put_str, &p);
-  x->products = p;
-  x->nchapters = opt_list(L, w, "chapter", "where chapter", sizeof(char *), put_str, &p);
-  x->chapters = p;
-  x->nheadings = opt_list(L, w, "heading", "where heading", sizeof(char *), put_str, &p);
-  x->headings = p;
+  const void *p;
+  x->nyears = where_list(L, w, fn, "year", put_int, &p), x->years = p;
+  x->nexporters = where_list(L, w, fn, "exporter", put_int, &p), x->exporters = p;
+  x->nimporters = where_list(L, w, fn, "importer", put_int, &p), x->importers = p;
+  x->nproducts = where_list(L, w, fn, "product", put_str, &p), x->products = p;
+  x->nchapters = where_list(L, w, fn, "chapter", put_str, &p), x->chapters = p;
+  x->nheadings = where_list(L, w, fn, "heading", put_str, &p), x->headings = p;
+}
+
+/* The options table at index `t` of function `fn` into o: threads, where
+** and (when `columns`) the columns; the lists stay on the stack until the
+** import is done.  Whether to draw a progress bar. */
+static bool baci_options(lua_State *L, int t, const char *fn, bool columns, ts_baci_opts *o) {
+  int threads = opt_int(L, t, "threads", 2);
+  if (threads != 1 && threads != 2) opt_error(L, "%s: threads must be 1 or 2", fn);
+  *o = (ts_baci_opts){.threads = threads};
+  if (lua_istable(L, t)) {
+    luaL_checkstack(L, 24, "BACI options");
+    if (columns) {
+      void *p;
+      char what[64];
+      snprintf(what, sizeof what, "%s: columns", fn);
+      if (lua_getfield(L, t, "columns") != LUA_TNIL && !lua_istable(L, -1))
+        opt_error(L, "%s: columns must be a list of column names", fn);
+      lua_pop(L, 1);
+      o->ncolumns = opt_list(L, t, "columns", what, sizeof(char *), put_str, &p), o->columns = p;
+    }
+    if (lua_getfield(L, t, "where") != LUA_TNIL) opt_where(L, lua_gettop(L), fn, o);
+  }
+  ts_err err;
+  if (ts_baci_check_opts(o, &err) != 0) opt_error(L, "%s: %s", fn, err.msg);
+  return opt_bool(L, t, "progress", true) && isatty(2);
+}
+
+/* The file paths of the list at index 1, checked before any is read. */
+static size_t baci_paths(lua_State *L, const char *fn) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  size_t n = (size_t)luaL_len(L, 1);
+  if (n == 0) luaL_error(L, "%s: no files to read", fn);
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i);
+    luaL_checkstring(L, -1);
+    lua_pop(L, 1);
+  }
+  return n;
+}
+
+static const char *path_at(lua_State *L, size_t i) {
+  lua_rawgeti(L, 1, (lua_Integer)i);
+  const char *path = lua_tostring(L, -1);
+  lua_pop(L, 1); /* the list at index 1 keeps the string */
+  return path;
 }
 
 /* bulkcore.import_baci({paths...} [, {progress = bool, threads = n, columns = {names...},
 ** where = {year =, exporter =, importer =, product =, chapter =, heading =}}]): one
 ** dataset of all the files, all or nothing; only the columns and rows asked for. */
 static int l_import_baci(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  size_t n = (size_t)luaL_len(L, 1);
-  if (n == 0) return luaL_error(L, "import_baci: no files to import");
-  int threads = opt_int(L, 2, "threads", 2);
-  if (threads != 1 && threads != 2) return luaL_error(L, "import_baci: threads must be 1 or 2");
-  bool progress = opt_bool(L, 2, "progress", true) && isatty(2);
-  ts_baci_opts o = {.threads = threads};
-  if (lua_istable(L, 2)) { /* the option lists stay on the stack until the import is done */
-    void *p;
-    luaL_checkstack(L, 24, "import_baci options");
-    if (lua_getfield(L, 2, "columns") != LUA_TNIL && !lua_istable(L, -1))
-      return opt_error(L, "import_baci: columns must be a list of column names");
-    lua_pop(L, 1);
-    o.ncolumns = opt_list(L, 2, "columns", "columns", sizeof(char *), put_str, &p), o.columns = p;
-    if (lua_getfield(L, 2, "where") != LUA_TNIL) opt_where(L, lua_gettop(L), &o);
-  }
+  size_t n = baci_paths(L, "import_baci");
+  ts_baci_opts o;
+  bool progress = baci_options(L, 2, "import_baci", true, &o);
   ts_bulk *all = NULL;
   ts_err err;
-  if (ts_baci_check_opts(&o, &err) != 0) return opt_error(L, "import_baci: %s", err.msg);
   for (size_t i = 1; i <= n; i++) {
-    lua_rawgeti(L, 1, (lua_Integer)i);
-    const char *path = luaL_checkstring(L, -1);
+    const char *path = path_at(L, i);
     bar p = {path, now(), 0, false};
     o.progress = progress ? draw_bar : NULL;
     o.progress_ud = &p;
     ts_bulk *b = ts_baci_import(path, &o, &err);
     end_bar(&p);
-    lua_pop(L, 1);
     if (b == NULL || (all != NULL && ts_bulk_append(all, b, &err) != 0)) {
       ts_bulk_free(b);
       ts_bulk_free(all);
@@ -300,6 +336,98 @@ static int l_import_baci(lua_State *L) {
   }
   if (n > 1) snprintf(all->source, sizeof all->source, "%zu BACI files", n);
   push_new(L, all, 0);
+  return 1;
+}
+
+static unsigned agg_flag(lua_State *L, const char *name) {
+  static const char *const names[] = {"count", "sum", "mean", "min", "max", "n", NULL};
+  static const unsigned flags[] = {TS_AGG_COUNT, TS_AGG_SUM, TS_AGG_MEAN,
+                                   TS_AGG_MIN,   TS_AGG_MAX, TS_AGG_PRESENT};
+  for (int i = 0; names[i]; i++)
+    if (strcmp(names[i], name) == 0) return flags[i];
+  return (unsigned)luaL_error(L, "unknown aggregate '%s' (count, sum, mean, min, max, n)", name);
+}
+
+/* The aggregate names of the list at index t as flags. */
+static unsigned agg_flags(lua_State *L, int t) {
+  unsigned aggs = 0;
+  luaL_checktype(L, t, LUA_TTABLE);
+  for (lua_Integer i = 1; i <= luaL_len(L, t); i++) {
+    lua_rawgeti(L, t, i);
+    aggs |= agg_flag(L, luaL_checkstring(L, -1));
+    lua_pop(L, 1);
+  }
+  return aggs;
+}
+
+/* The file columns a group-by of a BACI file reads: its keys (chapter and
+** heading: product) and value column; *nkeys the keys at index 3. */
+static size_t group_columns(lua_State *L, const char **keys, size_t *nkeys, const char **cols) {
+  static const char *const key_names[] = {"year", "exporter", "importer", "product", "chapter",
+                                          "heading"};
+  luaL_checktype(L, 3, LUA_TTABLE);
+  size_t nk = (size_t)luaL_len(L, 3), nc = 0;
+  if (nk == 0 || nk > 8) luaL_error(L, "scan_baci: group by 1 to 8 keys");
+  for (size_t i = 0; i < nk; i++) {
+    lua_rawgeti(L, 3, (lua_Integer)i + 1);
+    keys[i] = luaL_checkstring(L, -1);
+    lua_pop(L, 1); /* the keys list keeps it */
+    int k = 0;
+    while (k < 6 && strcmp(keys[i], key_names[k]) != 0) k++;
+    if (k == 6)
+      luaL_error(L, "scan_baci: group: no key '%s' (year, exporter, importer, product, chapter, "
+                    "heading)", keys[i]);
+    const char *col = k >= 4 ? "product" : key_names[k];
+    bool seen = false;
+    for (size_t c = 0; c < nc; c++) seen |= strcmp(cols[c], col) == 0;
+    if (!seen) cols[nc++] = col;
+  }
+  const char *val = luaL_optstring(L, 4, NULL);
+  if (val != NULL && strcmp(val, "value") != 0 && strcmp(val, "quantity") != 0)
+    luaL_error(L, "scan_baci: no number column '%s' (value, quantity)", val);
+  if (val != NULL) cols[nc++] = val;
+  *nkeys = nk;
+  return nc;
+}
+
+static int take_block(void *fold, ts_bulk *rows, ts_err *err) {
+  int rc = ts_bfold_add(fold, rows, err);
+  ts_bulk_free(rows);
+  return rc;
+}
+
+/* bulkcore.group_baci({paths...}, opts, {keys...}, valcol | nil, {aggregates...}): the
+** groups of every row of the files, read a block at a time (opts.block bytes, default
+** 64 MB: about two million rows) and only the columns the keys and value need; opts as
+** import_baci's, but no columns. */
+static int l_group_baci(lua_State *L) {
+  lua_settop(L, 5);
+  size_t n = baci_paths(L, "scan_baci"), nk;
+  const char *keys[8], *cols[10];
+  size_t ncols = group_columns(L, keys, &nk, cols);
+  unsigned aggs = agg_flags(L, 5);
+  int block = opt_int(L, 2, "block", 64 << 20);
+  if (block <= 0) luaL_error(L, "scan_baci: block must be a number of bytes, more than 0");
+  ts_baci_opts o;
+  bool progress = baci_options(L, 2, "scan_baci", false, &o);
+  o.columns = cols, o.ncolumns = ncols;
+  ts_err err;
+  ts_bfold *fold = ts_bfold_new(keys, nk, lua_tostring(L, 4), aggs, NULL, &err);
+  for (size_t i = 1; i <= n && fold != NULL; i++) {
+    const char *path = path_at(L, i);
+    bar p = {path, now(), 0, false};
+    o.progress = progress ? draw_bar : NULL;
+    o.progress_ud = &p;
+    int rc = ts_baci_import_blocks(path, &o, (size_t)block, take_block, fold, &err);
+    end_bar(&p);
+    if (rc != 0) ts_bfold_free(fold), fold = NULL;
+  }
+  char source[64];
+  snprintf(source, sizeof source, "%zu BACI file%s", n, n > 1 ? "s" : "");
+  ts_bulk *g = fold != NULL ? ts_bfold_result(fold, n > 1 ? source : path_at(L, 1), &err) : NULL;
+  ts_bfold_free(fold);
+  if (g == NULL) return ts_raise(L, &err);
+  push_new(L, g, 0);
   return 1;
 }
 
@@ -643,14 +771,6 @@ static int view_filter(lua_State *L) {
   return 1;
 }
 
-static unsigned agg_flag(lua_State *L, const char *name) {
-  static const char *const names[] = {"count", "sum", "mean", "min", "max", NULL};
-  static const unsigned flags[] = {TS_AGG_COUNT, TS_AGG_SUM, TS_AGG_MEAN, TS_AGG_MIN, TS_AGG_MAX};
-  for (int i = 0; names[i]; i++)
-    if (strcmp(names[i], name) == 0) return flags[i];
-  return (unsigned)luaL_error(L, "unknown aggregate '%s' (count, sum, mean, min, max)", name);
-}
-
 /* ds:_group({keys...}, valcol | nil, {aggregates...}) */
 static int view_group(lua_State *L) {
   view *v = check_view(L, 1);
@@ -664,12 +784,7 @@ static int view_group(lua_State *L) {
     keys[i] = key_of(L, v->b, luaL_checkstring(L, -1));
     lua_pop(L, 1);
   }
-  unsigned aggs = 0;
-  for (lua_Integer i = 1; i <= luaL_len(L, 4); i++) {
-    lua_rawgeti(L, 4, i);
-    aggs |= agg_flag(L, luaL_checkstring(L, -1));
-    lua_pop(L, 1);
-  }
+  unsigned aggs = agg_flags(L, 4);
   int valcol = lua_isnoneornil(L, 3) ? -1 : col_index(L, v->b, luaL_checkstring(L, 3));
   ts_err err;
   ts_bulk *g = ts_bulk_group(v->b, view_sel(v), keys, nk, valcol, aggs, &err);
@@ -810,6 +925,8 @@ static const ts_Reg view_methods[] = {
 
 static int open_bulkcore(lua_State *L) {
   static const ts_Reg funcs[] = {
+    {"group_baci", l_group_baci,
+     "bulkcore.group_baci(paths, opts, keys, col, aggs): a group-by while reading BACI files"},
     {"import_baci", l_import_baci,
      "bulkcore.import_baci({paths}, opts): BACI files into one dataset"},
     {"import_comtrade", l_import_comtrade, "bulkcore.import_comtrade(path): detail, aggregates"},

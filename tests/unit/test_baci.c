@@ -869,6 +869,97 @@ static void files_larger_than_the_window(void **state) {
   big_free(f);
 }
 
+/* ---- a block at a time ------------------------------------------------------------ */
+
+typedef struct taken {
+  const big_file *f;
+  size_t rows, blocks;
+  bool differs;
+} taken;
+
+static int take(void *ud, ts_bulk *b, ts_err *err) {
+  (void)err;
+  taken *t = ud;
+  for (size_t r = 0; r < b->rows; r++) {
+    size_t at = t->rows + r;
+    char code[8];
+    snprintf(code, sizeof code, "%06d", t->f->code[at]);
+    t->differs |= at >= BIG || i16(b, 1, r) != t->f->ex[at] || f64(b, 4, r) != t->f->v[at] ||
+                  strcmp(product(b, r), code) != 0;
+  }
+  t->rows += b->rows;
+  t->blocks++;
+  ts_bulk_free(b);
+  return 0;
+}
+
+/* Blocks that end anywhere (in blank lines, CRLF, the line longer than a
+** read window) hand over every row once, in file order; an error in a later
+** block names its line in the whole file, after the blocks before it. */
+static void blocks_hand_over_the_rows_in_file_order(void **state) {
+  (void)state;
+  big_file *f = big_fixture();
+  const char *path = write_big(f);
+  const size_t blocks[] = {4093, 65536, (size_t)1 << 30};
+  for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+    for (int threads = 1; threads <= 2; threads++) {
+      taken t = {f, 0, 0, false};
+      progress p = {0, 0, 0, true};
+      ts_baci_opts o = {.threads = threads, .progress = on_progress, .progress_ud = &p};
+      ts_err err;
+      if (ts_baci_import_blocks(path, &o, blocks[i], take, &t, &err) != 0)
+        fail_msg("block %zu: %s", blocks[i], err.msg);
+      assert_int_equal(t.rows, BIG);
+      assert_false(t.differs);
+      assert_true(blocks[i] < 100000 ? t.blocks > 10 : t.blocks == 1);
+      assert_true(p.monotonic);
+      assert_int_equal(p.last, f->len - strlen("t,i,j,k,v,q\n")); /* as an import counts */
+      assert_int_equal(p.total, p.last);
+    }
+  }
+  size_t bad = 120001, at = f->row_at[bad], line = 1;
+  for (size_t i = 0; i < at; i++) line += f->text[i] == '\n';
+  memcpy(f->text + at, "20x2", 4);
+  path = write_big(f);
+  char want[512];
+  snprintf(want, sizeof want, "%s:%zu:1: column 't': '20x2' is not a year (1000..9999)", path, line);
+  taken t = {f, 0, 0, false};
+  ts_err err;
+  assert_int_equal(ts_baci_import_blocks(path, NULL, 65536, take, &t, &err), -1);
+  assert_string_equal(err.msg, want);
+  assert_true(t.rows > 0 && t.rows <= bad);
+  assert_false(t.differs);
+  big_free(f);
+}
+
+static int count_rows(void *ud, ts_bulk *b, ts_err *err) {
+  (void)err;
+  ((taken *)ud)->rows += b->rows;
+  ((taken *)ud)->blocks++;
+  ts_bulk_free(b);
+  return 0;
+}
+
+/* Blocks of one byte are a line each; a file of only the header is one
+** empty block, and an empty file an error. */
+static void the_smallest_blocks_and_files(void **state) {
+  (void)state;
+  const char *path = fixture("3.csv", "t,i,j,k,v,q\n2022,4,8,01,1,1\n\n2022,4,8,02,1,1\r\n2022,4,8,03,1,1");
+  taken t = {NULL, 0, 0, false};
+  ts_err err;
+  assert_int_equal(ts_baci_import_blocks(path, NULL, 1, count_rows, &t, &err), 0);
+  assert_int_equal(t.rows, 3);
+  assert_int_equal(t.blocks, 4); /* the header's line, then a row each (one after the blank line) */
+  path = fixture("h.csv", "t,i,j,k,v,q\n");
+  t = (taken){NULL, 0, 0, false};
+  assert_int_equal(ts_baci_import_blocks(path, NULL, 1, count_rows, &t, &err), 0);
+  assert_int_equal(t.blocks, 1);
+  assert_int_equal(t.rows, 0);
+  path = fixture("e.csv", "");
+  assert_int_equal(ts_baci_import_blocks(path, NULL, 1, count_rows, &t, &err), -1);
+  assert_string_equal(strstr(err.msg, ": "), ": the file is empty (expected the BACI header t,i,j,k,v,q)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(columns_and_values),
@@ -890,6 +981,8 @@ int main(void) {
     cmocka_unit_test(allocation_failure_with_options_leaks_nothing),
     cmocka_unit_test(every_form_of_a_field_reads_alike),
     cmocka_unit_test(files_larger_than_the_window),
+    cmocka_unit_test(blocks_hand_over_the_rows_in_file_order),
+    cmocka_unit_test(the_smallest_blocks_and_files),
   };
   return cmocka_run_group_tests_name("baci", tests, make_dir, remove_dir);
 }
