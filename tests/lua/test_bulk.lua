@@ -2,72 +2,13 @@
 -- Every expected figure is computed here by a plain loop over the rows the
 -- test wrote, never by the code under test.
 local A = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/assert.lua")
-local lfs = require "lfs"
 
 local T = {}
 
-local function tmpdir()
-  local name = os.tmpname()
-  os.remove(name)
-  assert(lfs.mkdir(name))
-  return name
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
-
-local function rmtree(dir)
-  for f in lfs.dir(dir) do
-    if f ~= "." and f ~= ".." then os.remove(dir .. "/" .. f) end
-  end
-  lfs.rmdir(dir)
-end
-
--- Fixture rows: a fixed pseudo-random set, as a Lua list and as BACI CSV.
-local COUNTRIES = {704, 643, 156, 418, 116, 842, 251, 490}
-local CODES = {"010121", "010129", "030111", "030489", "847130", "847150", "9999AA", "270900"}
-
-local function fixture_rows(n, year, seed)
-  local s, rows = seed, {}
-  local function rnd(k)
-    s = (s * 1103515245 + 12345) % 2147483648
-    return (s // 65536) % k + 1
-  end
-  local seen = {}
-  while #rows < n do
-    local r = {t = year, i = COUNTRIES[rnd(#COUNTRIES)], j = COUNTRIES[rnd(#COUNTRIES)],
-               k = CODES[rnd(#CODES)], v = rnd(1000000) / 1000}
-    r.q = rnd(10) == 1 and nil or rnd(5000) / 100
-    local key = r.i .. "," .. r.j .. "," .. r.k
-    if not seen[key] then
-      seen[key] = true
-      rows[#rows + 1] = r
-    end
-  end
-  return rows
-end
-
-local function csv_of(rows)
-  local out = {"t,i,j,k,v,q"}
-  for _, r in ipairs(rows) do
-    out[#out + 1] = string.format("%d,%d,%d,%s,%.3f,%s", r.t, r.i, r.j, r.k, r.v,
-      r.q and string.format("%.2f", r.q) or "NA")
-  end
-  return table.concat(out, "\n") .. "\n"
-end
-
-local ROWS = fixture_rows(200, 2022, 11)
-
-local function with_fixture(fn)
-  local dir = tmpdir()
-  local ok, err = pcall(fn, dir, write(dir .. "/BACI_HS17_Y2022_V202401.csv", csv_of(ROWS)))
-  rmtree(dir)
-  if not ok then error(err, 0) end
-end
+local F = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/bulk_fixture.lua")
+local tmpdir, write, rmtree, fixture_rows, csv_of, with_fixture =
+  F.tmpdir, F.write, F.rmtree, F.fixture_rows, F.csv_of, F.with_fixture
+local ROWS = F.ROWS
 
 -- ---- import -------------------------------------------------------------------
 
