@@ -38,3 +38,19 @@ C
   rm -rf "$d"
   assert_rc 0; assert_out 42
 }
+
+# The README is the manual: every function help() lists is named in it
+# (the tables' find/all/get once, as T.find, T.all, T.get).
+test_readme_names_every_function_with_help() {
+  run "$TS" -e 'help()'
+  local mods names missing="" n
+  mods=$(printf '%s\n' "$OUT" | sed -nE 's/^  ([a-z]+) .*/\1/p')
+  [ -n "$mods" ] || fail "help() listed no modules"
+  names=$(for m in $mods; do "$TS" -e "help($m)"; done | sed -nE 's/^  ([A-Za-z_.:]+)[({ ].*/\1/p' | sort -u)
+  [ "$(printf '%s\n' "$names" | wc -l)" -gt 50 ] || fail "too few functions: $names"
+  for n in $names; do
+    case $n in *.find | *.all | *.get) n=T.${n##*.} ;; esac
+    grep -qF -- "$n" README.md || missing="$missing $n"
+  done
+  [ -z "$missing" ] || fail "README.md does not name:$missing"
+}
