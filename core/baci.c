@@ -802,10 +802,11 @@ static size_t line_end_from(const source *src, size_t at) {
   }
   char block[COUNT_BLOCK];
   ssize_t got;
-  while (at < src->len && (got = read_at(src->fd, block, sizeof block, at)) > 0) {
+  while (at < src->len) { /* the file may go on past src->len: read no further */
+    size_t want = src->len - at < sizeof block ? src->len - at : sizeof block;
+    if ((got = read_at(src->fd, block, want, at)) <= 0) break;
     const char *nl = memchr(block, '\n', (size_t)got);
-    if (nl != NULL) return at + (size_t)(nl - block) + 1 < src->len ? at + (size_t)(nl - block) + 1
-                                                                    : src->len;
+    if (nl != NULL) return at + (size_t)(nl - block) + 1;
     at += (size_t)got;
   }
   return src->len; /* no line end after `at` (or unreadable): the rest */
@@ -910,20 +911,20 @@ static void *second_main(void *arg) {
 ** short). */
 static void wait_second(run *r, const ts_baci_opts *o, size_t total) {
   if (!r->started) return;
+  r->started = false;
+  if (o->progress == NULL) {
+    pthread_join(r->thread, NULL);
+    return;
+  }
   for (;;) {
-    if (o->progress == NULL) {
-      pthread_join(r->thread, NULL);
-      break;
-    }
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_nsec += 50000000;
     if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
-    if (pthread_timedjoin_np(r->thread, NULL, &until) == 0) break;
+    if (pthread_timedjoin_np(r->thread, NULL, &until) == 0) return;
     o->progress(o->progress_ud, atomic_load(&r->half[0].done) + atomic_load(&r->half[1].done),
                 total);
   }
-  r->started = false;
 }
 
 static int parse_halves(run *r, const ts_baci_opts *o, size_t total, ts_err *err) {

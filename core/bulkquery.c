@@ -1039,15 +1039,19 @@ static int jcoder_init(jcoder *j, ts_bulk *a, int acol, ts_bulk *b, int bcol, ts
   return 0;
 }
 
+#define NO_ROW UINT32_MAX /* a key on the other side only */
+
 typedef struct join_ctx {
   ts_bulk *a, *b;
   const ts_sel *asel, *bsel;
+  ts_join how;
   jcoder js[8];
   size_t nk;
   uint64_t mult[8];
   slotmap map;
-  uint32_t *pa, *pb; /* matched rows */
+  uint32_t *pa, *pb; /* the rows of each result row, or NO_ROW */
   size_t np;
+  bool *bmatched; /* an outer join: b's rows that met a row of a */
 } join_ctx;
 
 static uint64_t join_key(const join_ctx *c, bool side_b, size_t r) {
@@ -1091,7 +1095,8 @@ static int join_setup(join_ctx *c, const int *acols, const int *bcols, size_t nk
   return 0;
 }
 
-/* b's rows by key, then a's rows probed in order. */
+/* b's rows by key, then a's rows probed in order, then (an outer join)
+** b's rows that no row of a met. */
 static int join_match(join_ctx *c, ts_err *err) {
   const ts_alloc *al = &c->a->alloc;
   size_t nb = sel_count(c->b, c->bsel), na = sel_count(c->a, c->asel);
@@ -1101,36 +1106,55 @@ static int join_match(join_ctx *c, ts_err *err) {
     if (s == -2) return ts_errf(err, "out of memory joining");
     if (s >= 0) return duplicate_key(c, r, err);
   }
-  c->pa = ts_malloc(al, (na ? na : 1) * sizeof *c->pa);
-  c->pb = ts_malloc(al, (na ? na : 1) * sizeof *c->pb);
-  if (c->pa == NULL || c->pb == NULL) return ts_errf(err, "out of memory joining");
+  size_t cap = na + (c->how == TS_JOIN_OUTER ? nb : 0);
+  c->pa = ts_malloc(al, (cap ? cap : 1) * sizeof *c->pa);
+  c->pb = ts_malloc(al, (cap ? cap : 1) * sizeof *c->pb);
+  if (c->how == TS_JOIN_OUTER &&
+      (c->bmatched = ts_malloc(al, (c->b->rows ? c->b->rows : 1) * sizeof *c->bmatched)) != NULL)
+    memset(c->bmatched, 0, c->b->rows * sizeof *c->bmatched);
+  if (c->pa == NULL || c->pb == NULL || (c->how == TS_JOIN_OUTER && c->bmatched == NULL))
+    return ts_errf(err, "out of memory joining");
   for (size_t i = 0; i < na; i++) {
     size_t r = c->asel ? c->asel->rows[i] : i;
     int32_t s = slotmap_get(&c->map, join_key(c, false, r), -1, al);
-    if (s < 0) continue;
+    if (s < 0 && c->how == TS_JOIN_INNER) continue;
     c->pa[c->np] = (uint32_t)r;
-    c->pb[c->np++] = (uint32_t)s;
+    c->pb[c->np++] = s < 0 ? NO_ROW : (uint32_t)s;
+    if (s >= 0 && c->bmatched != NULL) c->bmatched[s] = true;
+  }
+  for (size_t i = 0; c->bmatched != NULL && i < nb; i++) {
+    size_t r = c->bsel ? c->bsel->rows[i] : i;
+    if (c->bmatched[r]) continue;
+    c->pa[c->np] = NO_ROW;
+    c->pb[c->np++] = (uint32_t)r;
   }
   return 0;
 }
 
-static int copy_key(ts_bulk *r, const ts_bulk *a, const ts_bulkcol *src, const uint32_t *rows,
-                    size_t n, ts_err *err) {
-  int col = ts_bulk_add_column(r, src->name, src->type, n, err);
+/* Key column d of the result: a's value, or b's where a has no row (an
+** int32 column when a's and b's integer columns differ in width). */
+static int copy_key(ts_bulk *r, const join_ctx *c, size_t d, ts_err *err) {
+  const ts_bulkcol *ac = c->js[d].ac, *bc = c->js[d].bc;
+  ts_type type = ac->type == bc->type ? ac->type : TS_I32;
+  size_t n = c->np;
+  int col = ts_bulk_add_column(r, ac->name, type, n, err);
   if (col < 0) return -1;
   void *out = r->cols[col].data;
   for (size_t i = 0; i < n; i++) {
-    if (src->type == TS_I16) {
-      ((int16_t *)out)[i] = ((const int16_t *)src->data)[rows[i]];
-    } else if (src->type == TS_I32) {
-      ((int32_t *)out)[i] = ((const int32_t *)src->data)[rows[i]];
-    } else {
-      int32_t id = ((const int32_t *)src->data)[rows[i]];
+    bool from_a = c->pa[i] != NO_ROW;
+    const ts_bulkcol *src = from_a ? ac : bc;
+    size_t row = from_a ? c->pa[i] : c->pb[i];
+    int32_t v = ts_bulk_key(src, row);
+    if (type == TS_STR) {
       size_t len;
-      const char *s = ts_dict_str(a->dict, id, &len);
-      if (s != NULL && (id = ts_dict_intern(r->dict, s, len, err)) < 0) return -1;
-      ((int32_t *)out)[i] = s != NULL ? id : TS_NA_ID;
+      const char *s = ts_dict_str(from_a ? c->a->dict : c->b->dict, v, &len);
+      if (s != NULL && (v = ts_dict_intern(r->dict, s, len, err)) < 0) return -1;
+      if (s == NULL) v = TS_NA_ID;
+    } else if (v == (src->type == TS_I16 ? TS_NA_I16 : TS_NA_I32)) {
+      v = type == TS_I16 ? TS_NA_I16 : TS_NA_I32;
     }
+    if (type == TS_I16) ((int16_t *)out)[i] = (int16_t)v;
+    else ((int32_t *)out)[i] = v;
   }
   return 0;
 }
@@ -1138,7 +1162,7 @@ static int copy_key(ts_bulk *r, const ts_bulk *a, const ts_bulkcol *src, const u
 static int join_columns(ts_bulk *r, join_ctx *c, int aval, int bval, ts_err *err) {
   size_t n = c->np;
   for (size_t d = 0; d < c->nk; d++)
-    if (copy_key(r, c->a, c->js[d].ac, c->pa, n, err) != 0) return -1;
+    if (copy_key(r, c, d, err) != 0) return -1;
   int cv = ts_bulk_add_column(r, "value", TS_F64, n, err);
   int cb = cv < 0 ? -1 : ts_bulk_add_column(r, "base", TS_F64, n, err);
   int cc = cb < 0 ? -1 : ts_bulk_add_column(r, "change", TS_F64, n, err);
@@ -1148,7 +1172,7 @@ static int join_columns(ts_bulk *r, join_ctx *c, int aval, int bval, ts_err *err
   double *ov = r->cols[cv].data, *ob = r->cols[cb].data, *oc = r->cols[cc].data,
          *og = r->cols[cg].data;
   for (size_t i = 0; i < n; i++) {
-    double v = va[c->pa[i]], base = vb[c->pb[i]];
+    double v = c->pa[i] != NO_ROW ? va[c->pa[i]] : 0, base = c->pb[i] != NO_ROW ? vb[c->pb[i]] : 0;
     ov[i] = v;
     ob[i] = base;
     oc[i] = v - base;
@@ -1161,8 +1185,8 @@ static int join_columns(ts_bulk *r, join_ctx *c, int aval, int bval, ts_err *err
 
 ts_bulk *ts_bulk_join(ts_bulk *a, const ts_sel *asel, ts_bulk *b, const ts_sel *bsel,
                       const int *acols, const int *bcols, size_t nkeys, int aval, int bval,
-                      ts_err *err) {
-  join_ctx c = {.a = a, .b = b, .asel = asel, .bsel = bsel};
+                      ts_join how, ts_err *err) {
+  join_ctx c = {.a = a, .b = b, .asel = asel, .bsel = bsel, .how = how};
   const ts_alloc *al = &a->alloc;
   ts_bulk *r = NULL;
   int rc = check_col(a, aval, true, err);
@@ -1180,5 +1204,6 @@ ts_bulk *ts_bulk_join(ts_bulk *a, const ts_sel *asel, ts_bulk *b, const ts_sel *
   slotmap_free(&c.map, al);
   ts_free(al, c.pa);
   ts_free(al, c.pb);
+  ts_free(al, c.bmatched);
   return r;
 }

@@ -83,14 +83,24 @@ int ts_bulk_top(ts_bulk *b, const ts_sel *sel, int col, size_t n, bool desc, ts_
                 ts_err *err);
 int ts_bulk_sort(ts_bulk *b, const ts_sel *sel, int col, bool desc, ts_sel *out, ts_err *err);
 
-/* Inner join of a (the later period) with b (the earlier) on key columns
+/* How a join treats keys found on one side only. */
+typedef enum ts_join {
+  TS_JOIN_INNER, /* dropped: keys of both only */
+  TS_JOIN_LEFT,  /* a's kept, with base 0 */
+  TS_JOIN_OUTER  /* a's kept with base 0, then b's with value 0 (in b's row order) */
+} ts_join;
+
+/* The join of a (the later period) with b (the earlier) on key columns
 ** acols[i] = bcols[i] (same kind: integer with integer, string with
 ** string).  Each key of b must be unique (group first).  The result has
 ** a's key columns, then "value" (a's column aval), "base" (b's column
 ** bval), "change" = value - base and "growth" = change / base (NaN when
-** base is 0 or missing), in a's row order. */
+** base is 0 or missing), in a's row order.  A key on one side only counts
+** 0 on the other (bulk data leaves zero flows out): a new market has base
+** 0, a lost one value 0, and the changes add up to the change of the
+** total. */
 ts_bulk *ts_bulk_join(ts_bulk *a, const ts_sel *asel, ts_bulk *b, const ts_sel *bsel,
                       const int *acols, const int *bcols, size_t nkeys, int aval, int bval,
-                      ts_err *err);
+                      ts_join how, ts_err *err);
 
 #endif

@@ -411,7 +411,11 @@ function methods.join(ds, other, opts)
   if type(on) ~= "table" or #on == 0 then
     error("join: expected {on = {key columns}} (e.g. {on = {'exporter', 'importer'}})", 2)
   end
-  return ds:_join(other, on, opts.value, opts.other_value or opts.value)
+  local how = opts.how or "inner"
+  if how ~= "inner" and how ~= "left" and how ~= "outer" then
+    error("join: how must be 'inner', 'left' or 'outer', not '" .. tostring(how) .. "'", 2)
+  end
+  return ds:_join(other, on, opts.value, opts.other_value or opts.value, how)
 end
 
 function methods.area(ds, code) return area_of(ds:meta(), code) end
@@ -430,7 +434,7 @@ local HELP = {
   group = "ds:group{keys [, areas = {key = {area codes}}]}: a grouping; then :sum(col), :count(), :mean, :min, :max, :stats(col)",
   sum = "ds:sum([col]): the total of a column (default value) over the rows",
   count = "ds:count(): the number of rows",
-  join = "ds:join(other, {on = {keys}}): rows of both with value, base, change, growth",
+  join = "ds:join(other, {on = {keys} [, how = 'left' | 'outer']}): value, base, change, growth by key; a key on one side only counts 0 on the other",
   save = "ds:save(path): write a snapshot (atomically), with the country-code map, that trade.open reads",
   area = "ds:area(code): the area code (ISO alpha-3 or X-...) of a numeric country code",
   apart = "ds:apart(): the Comtrade rows kept apart (world, total, aggregate, parent, breakdown)",

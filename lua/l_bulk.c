@@ -860,7 +860,8 @@ static int view_sort(lua_State *L) {
   return 1;
 }
 
-/* ds:_join(other, {on...}, value column of ds, value column of other) */
+/* ds:_join(other, {on...}, value column of ds, value column of other, "inner" | "left" |
+** "outer") */
 static int view_join(lua_State *L) {
   view *a = check_view(L, 1), *b = check_view(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
@@ -875,9 +876,12 @@ static int view_join(lua_State *L) {
     lua_pop(L, 1);
   }
   int aval = measure_or(L, a, 4), bval = measure_or(L, b, 5);
+  static const char *const hows[] = {"inner", "left", "outer", NULL};
+  static const ts_join how_of[] = {TS_JOIN_INNER, TS_JOIN_LEFT, TS_JOIN_OUTER};
+  ts_join how = how_of[luaL_checkoption(L, 6, "inner", hows)];
   ts_err err;
   ts_bulk *j = ts_bulk_join(a->b, view_sel(a), b->b, view_sel(b), acols, bcols, nk, aval, bval,
-                            &err);
+                            how, &err);
   if (j == NULL) return ts_raise(L, &err);
   lua_getiuservalue(L, 1, 2);
   push_new(L, j, -1);

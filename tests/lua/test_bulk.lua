@@ -196,6 +196,34 @@ function T.join_two_years_gives_growth()
   end)
 end
 
+function T.outer_joins_show_new_and_lost_pairs()
+  with_fixture(function(dir)
+    local before = fixture_rows(150, 2021, 99)
+    local b = trade.import_baci(write(dir .. "/y21.csv", csv_of(before)))
+    local a = trade.import_baci(dir .. "/BACI_HS17_Y2022_V202401.csv")
+    local pairs_of = function(ds) return ds:group{"exporter", "importer"}:sum() end
+    local s22, s21, keys = {}, {}, 0
+    for _, r in ipairs(ROWS) do s22[r.i .. "-" .. r.j] = (s22[r.i .. "-" .. r.j] or 0) + r.v end
+    for _, r in ipairs(before) do s21[r.i .. "-" .. r.j] = (s21[r.i .. "-" .. r.j] or 0) + r.v end
+    local union, only22 = {}, 0
+    for k in pairs(s22) do union[k] = true; if not s21[k] then only22 = only22 + 1 end end
+    for k in pairs(s21) do union[k] = true end
+    for _ in pairs(union) do keys = keys + 1 end
+    local outer = pairs_of(a):join(pairs_of(b), {on = {"exporter", "importer"}, how = "outer"})
+    A.eq(#outer, keys, "every pair of either year")
+    for _, r in outer:rows() do
+      local k = r.exporter .. "-" .. r.importer
+      A.near(r.value, s22[k] or 0, 1e-9); A.near(r.base, s21[k] or 0, 1e-9)
+    end
+    local left = pairs_of(a):join(pairs_of(b), {on = {"exporter", "importer"}, how = "left"})
+    local new = 0
+    for _, r in left:rows() do if r.base == 0 then new = new + 1 end end
+    A.eq(new, only22, "pairs new in 2022 have base 0")
+    A.errors(function() pairs_of(a):join(pairs_of(b), {on = {"exporter"}, how = "full"}) end,
+      "join: how must be 'inner', 'left' or 'outer', not 'full'")
+  end)
+end
+
 -- ---- snapshots ------------------------------------------------------------------------
 
 function T.snapshot_round_trip_and_refusals()

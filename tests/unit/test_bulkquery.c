@@ -360,7 +360,7 @@ static void join_two_years_for_growth(void **state) {
   ts_bulk *now = year_pairs(2022), *before = year_pairs(2021);
   int on[] = {0, 1};
   ts_err err;
-  ts_bulk *j = ts_bulk_join(now, NULL, before, NULL, on, on, 2, 2, 2, &err);
+  ts_bulk *j = ts_bulk_join(now, NULL, before, NULL, on, on, 2, 2, 2, TS_JOIN_INNER, &err);
   assert_non_null(j);
   static double v22[1000][1000], v21[1000][1000];
   memset(v22, 0, sizeof v22);
@@ -388,13 +388,13 @@ static void join_two_years_for_growth(void **state) {
   }
   /* the other side must have unique keys */
   int ex[] = {0};
-  ts_bulk *dup = ts_bulk_join(now, NULL, before, NULL, ex, ex, 1, 2, 2, &err);
+  ts_bulk *dup = ts_bulk_join(now, NULL, before, NULL, ex, ex, 1, 2, 2, TS_JOIN_INNER, &err);
   assert_null(dup);
   assert_true(strstr(err.msg, "join: the key (exporter=4) appears twice in the other dataset") ==
               err.msg);
   /* keys of different kinds */
   int str_on[] = {3};
-  assert_null(ts_bulk_join(data, NULL, now, NULL, str_on, ex, 1, 4, 2, &err));
+  assert_null(ts_bulk_join(data, NULL, now, NULL, str_on, ex, 1, 4, 2, TS_JOIN_INNER, &err));
   assert_string_equal(err.msg,
                       "cannot join 'product' with 'exporter': keys must both be integers or both strings");
   ts_bulk_free(j);
@@ -411,7 +411,7 @@ static void join_on_product_codes(void **state) {
   ts_bulk *a = ts_baci_parse("a", a_csv, strlen(a_csv), NULL, &err);
   ts_bulk *b = ts_baci_parse("b", b_csv, strlen(b_csv), NULL, &err);
   int on[] = {3};
-  ts_bulk *j = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, &err);
+  ts_bulk *j = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_INNER, &err);
   assert_non_null(j);
   assert_int_equal(j->rows, 2);
   assert_string_equal(str(j, "product", 0), "847130");
@@ -421,6 +421,61 @@ static void join_on_product_codes(void **state) {
   ts_bulk_free(j);
   ts_bulk_free(a);
   ts_bulk_free(b);
+}
+
+/* Left and outer joins keep the keys of one side, counting 0 on the other:
+** the result's changes add up to the change of the totals. */
+static void left_and_outer_joins_keep_one_sided_keys(void **state) {
+  (void)state;
+  const char a_csv[] = "t,i,j,k,v,q\n2022,1,2,847130,10,\n2022,1,2,010121,4,\n2022,1,2,TOTAL,1,\n";
+  const char b_csv[] = "t,i,j,k,v,q\n2021,1,2,010121,2,\n2021,1,2,847130,5,\n2021,1,2,999999,9,\n";
+  ts_err err;
+  ts_bulk *a = ts_baci_parse("a", a_csv, strlen(a_csv), NULL, &err);
+  ts_bulk *b = ts_baci_parse("b", b_csv, strlen(b_csv), NULL, &err);
+  int on[] = {3};
+  ts_bulk *left = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_LEFT, &err);
+  ts_bulk *outer = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_OUTER, &err);
+  assert_non_null(left);
+  assert_non_null(outer);
+  assert_int_equal(left->rows, 3);
+  assert_int_equal(outer->rows, 4);
+  const char *codes[] = {"847130", "010121", "TOTAL", "999999"};
+  const double value[] = {10, 4, 1, 0}, base[] = {5, 2, 0, 9}, growth[] = {1, 1, NAN, -1};
+  for (size_t r = 0; r < 4; r++) {
+    assert_string_equal(str(outer, "product", r), codes[r]);
+    near(num(outer, "value", r), value[r], "value");
+    near(num(outer, "base", r), base[r], "base");
+    near(num(outer, "change", r), value[r] - base[r], "change");
+    near(num(outer, "growth", r), growth[r], "growth");
+    if (r < 3) near(num(left, "base", r), base[r], "left base");
+  }
+  ts_bulk_free(left);
+  ts_bulk_free(outer);
+  ts_bulk_free(a);
+  ts_bulk_free(b);
+
+  /* every pair of either year once, the changes summing to the change of the total */
+  threads(2);
+  ts_bulk *now = year_pairs(2022), *before = year_pairs(2021);
+  int pair[] = {0, 1};
+  ts_bulk *j = ts_bulk_join(now, NULL, before, NULL, pair, pair, 2, 2, 2, TS_JOIN_OUTER, &err);
+  assert_non_null(j);
+  static bool seen[1000][1000];
+  memset(seen, 0, sizeof seen);
+  size_t pairs = 0;
+  double total = 0;
+  for (size_t r = 0; r < N; r++) {
+    pairs += !seen[rows[r].ex][rows[r].im];
+    seen[rows[r].ex][rows[r].im] = true;
+    total += rows[r].year == 2022 ? rows[r].v : -rows[r].v;
+  }
+  assert_int_equal(j->rows, pairs);
+  double change = 0;
+  for (size_t r = 0; r < j->rows; r++) change += num(j, "change", r);
+  near(change, total, "sum of the changes");
+  ts_bulk_free(j);
+  ts_bulk_free(now);
+  ts_bulk_free(before);
 }
 
 /* ---- missing keys and errors ------------------------------------------------------------------ */
@@ -541,6 +596,7 @@ int main(void) {
     cmocka_unit_test(top_n_is_the_n_largest_in_order),
     cmocka_unit_test(join_two_years_for_growth),
     cmocka_unit_test(join_on_product_codes),
+    cmocka_unit_test(left_and_outer_joins_keep_one_sided_keys),
     cmocka_unit_test(missing_keys_group_last),
     cmocka_unit_test(long_scans_of_a_snapshot_match_a_plain_loop),
   };
