@@ -268,6 +268,12 @@ end
 
 function Scan:meta() return self.m end
 
+-- Anything else a dataset has: say what a scan is for.
+setmetatable(Scan, {__index = function(_, key)
+  error(string.format("scan_baci: a scan only groups (s:group{keys}:sum(col)); for '%s', "
+    .. "import the file (trade.import_baci)", tostring(key)), 2)
+end})
+
 function Scan:_group(keys, col, aggs)
   local r = core.group_baci(self.files, self.opts, keys, col, aggs)
   copy_areas(r:meta(), self.m)
