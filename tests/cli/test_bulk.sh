@@ -50,6 +50,21 @@ test_bulk_progress_bar_only_on_a_terminal() {
   rm -rf "$d"
 }
 
+# A scan draws one bar over the whole file, however many blocks it reads.
+test_bulk_scan_progress_counts_the_whole_file() {
+  local d f; d=$(mktemp -d); f=$(bulk_fixture "$d")
+  local lua="print(#trade.scan_baci('$f', {block = 16}):group{'exporter'}:sum())"
+  run script -qec "$TS -e \"$lua\"" /dev/null
+  assert_rc 0
+  assert_out_has "[##############################] 100%"
+  local over; over=$(printf '%s' "$OUT" | tr '\r' '\n' | grep -E '\] +(1[0-9][1-9]|[2-9][0-9][0-9])%')
+  [ -z "$over" ] || fail "more than 100 %: $over"
+  run "$TS" -e "$lua"
+  assert_rc 0; assert_out 2
+  [ -z "$ERR" ] || fail "a bar off a terminal"
+  rm -rf "$d"
+}
+
 test_bulk_comtrade_split_into_two_snapshots() {
   local d; d=$(mktemp -d)
   {
