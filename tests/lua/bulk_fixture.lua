@@ -1,6 +1,6 @@
 -- bulk_fixture.lua — BACI fixture files for the bulk tests: a fixed
 -- pseudo-random set of rows, as a Lua list and as BACI CSV in a fresh
--- directory.  Loaded with dofile by test_bulk*.lua (not a test file itself).
+-- directory.  Loaded with dofile by the bulk tests (not a test file itself).
 local lfs = require "lfs"
 
 local F = {}
@@ -30,13 +30,17 @@ end
 F.COUNTRIES = {704, 643, 156, 418, 116, 842, 251, 490}
 F.CODES = {"010121", "010129", "030111", "030489", "847130", "847150", "9999AA", "270900"}
 
-function F.fixture_rows(n, year, seed)
-  local s, rows = seed, {}
-  local function rnd(k)
+-- A fixed pseudo-random sequence: rnd(k) is 1..k.
+function F.random(seed)
+  local s = seed
+  return function(k)
     s = (s * 1103515245 + 12345) % 2147483648
     return (s // 65536) % k + 1
   end
-  local seen = {}
+end
+
+function F.fixture_rows(n, year, seed)
+  local rnd, rows, seen = F.random(seed), {}, {}
   while #rows < n do
     local r = {t = year, i = F.COUNTRIES[rnd(#F.COUNTRIES)], j = F.COUNTRIES[rnd(#F.COUNTRIES)],
                k = F.CODES[rnd(#F.CODES)], v = rnd(1000000) / 1000}

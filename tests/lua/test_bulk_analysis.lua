@@ -3,6 +3,7 @@
 -- in reports.  Every expected figure is computed here by a plain loop over
 -- the rows the test wrote, never by the code under test.
 local A = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/assert.lua")
+local F = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/bulk_fixture.lua")
 local lfs = require "lfs"
 
 local T = {}
@@ -15,11 +16,7 @@ local COUNTRIES = {VNM, RUS, BLR, KAZ, CHN, LAO, KHM, DEU}
 local CODES = {"010121", "030111", "030489", "270900", "847130", "847150"}
 
 local function fixture_rows()
-  local s, rows, seen = 7, {}, {}
-  local function rnd(k)
-    s = (s * 1103515245 + 12345) % 2147483648
-    return (s // 65536) % k + 1
-  end
+  local rnd, rows, seen = F.random(7), {}, {}
   while #rows < 150 do
     local r = {i = COUNTRIES[rnd(#COUNTRIES)], j = COUNTRIES[rnd(#COUNTRIES)],
                k = CODES[rnd(#CODES)], v = rnd(100000) / 1000}

@@ -402,14 +402,23 @@ static void join_two_years_for_growth(void **state) {
   ts_bulk_free(before);
 }
 
+/* One pair's products in two years: 847130 and 010121 in both (in
+** another order), TOTAL in the later only, 999999 in the earlier only. */
+static ts_bulk *products_of(int year) {
+  const char *csv = year == 2022
+                        ? "t,i,j,k,v,q\n2022,1,2,847130,10,\n2022,1,2,010121,4,\n2022,1,2,TOTAL,1,\n"
+                        : "t,i,j,k,v,q\n2021,1,2,010121,2,\n2021,1,2,847130,5,\n2021,1,2,999999,9,\n";
+  ts_err err;
+  ts_bulk *b = ts_baci_parse(year == 2022 ? "a" : "b", csv, strlen(csv), NULL, &err);
+  if (b == NULL) fail_msg("%s", err.msg);
+  return b;
+}
+
 /* String keys join by their text, whatever ids each side gave them. */
 static void join_on_product_codes(void **state) {
   (void)state;
-  const char a_csv[] = "t,i,j,k,v,q\n2022,1,2,847130,10,\n2022,1,2,010121,4,\n2022,1,2,TOTAL,1,\n";
-  const char b_csv[] = "t,i,j,k,v,q\n2021,1,2,010121,2,\n2021,1,2,847130,5,\n2021,1,2,999999,9,\n";
   ts_err err;
-  ts_bulk *a = ts_baci_parse("a", a_csv, strlen(a_csv), NULL, &err);
-  ts_bulk *b = ts_baci_parse("b", b_csv, strlen(b_csv), NULL, &err);
+  ts_bulk *a = products_of(2022), *b = products_of(2021);
   int on[] = {3};
   ts_bulk *j = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_INNER, &err);
   assert_non_null(j);
@@ -427,11 +436,8 @@ static void join_on_product_codes(void **state) {
 ** the result's changes add up to the change of the totals. */
 static void left_and_outer_joins_keep_one_sided_keys(void **state) {
   (void)state;
-  const char a_csv[] = "t,i,j,k,v,q\n2022,1,2,847130,10,\n2022,1,2,010121,4,\n2022,1,2,TOTAL,1,\n";
-  const char b_csv[] = "t,i,j,k,v,q\n2021,1,2,010121,2,\n2021,1,2,847130,5,\n2021,1,2,999999,9,\n";
   ts_err err;
-  ts_bulk *a = ts_baci_parse("a", a_csv, strlen(a_csv), NULL, &err);
-  ts_bulk *b = ts_baci_parse("b", b_csv, strlen(b_csv), NULL, &err);
+  ts_bulk *a = products_of(2022), *b = products_of(2021);
   int on[] = {3};
   ts_bulk *left = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_LEFT, &err);
   ts_bulk *outer = ts_bulk_join(a, NULL, b, NULL, on, on, 1, 4, 4, TS_JOIN_OUTER, &err);
