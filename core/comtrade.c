@@ -6,6 +6,7 @@
 */
 #include "comtrade.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,18 +19,18 @@
 enum {
   F_FREQ, F_PERIOD, F_REPORTER, F_FLOW, F_PARTNER, F_CMD, F_VALUE, /* required */
   F_PARTNER2, F_MOT, F_CUSTOMS, F_AGGR, F_ISAGG, F_ISLEAF, F_CIF, F_FOB, F_NETWGT, F_QTY,
-  NFIELDS
+  F_REPORTER_ISO, F_PARTNER_ISO, NFIELDS
 };
 #define NREQUIRED 7
 
 static const char *const HEAD[NFIELDS] = {
   "freqCode", "period", "reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue",
   "partner2Code", "motCode", "customsCode", "aggrLevel", "isAggregate", "isLeaf", "cifvalue",
-  "fobvalue", "netWgt", "qty"};
+  "fobvalue", "netWgt", "qty", "reporterISO", "partnerISO"};
 
 enum {
   C_PERIOD, C_YEAR, C_FREQ, C_REPORTER, C_FLOW, C_PARTNER, C_PARTNER2, C_PRODUCT, C_AGGR, C_MOT,
-  C_CUSTOMS, C_VALUE, C_CIF, C_FOB, C_NETWGT, C_QTY, NCOLS
+  C_CUSTOMS, C_VALUE, C_CIF, C_FOB, C_NETWGT, C_QTY, C_REPORTER_ISO, C_PARTNER_ISO, NCOLS
 };
 
 static const struct {
@@ -39,10 +40,18 @@ static const struct {
   {"period", TS_I32}, {"year", TS_I16},     {"freq", TS_STR},     {"reporter", TS_I16},
   {"flow", TS_STR},   {"partner", TS_I16},  {"partner2", TS_I16}, {"product", TS_STR},
   {"aggrlevel", TS_I16}, {"mot", TS_I16},   {"customs", TS_STR},  {"value", TS_F64},
-  {"cif", TS_F64},    {"fob", TS_F64},      {"netweight", TS_F64}, {"qty", TS_F64}};
+  {"cif", TS_F64},    {"fob", TS_F64},      {"netweight", TS_F64}, {"qty", TS_F64},
+  {"reporter_iso", TS_STR}, {"partner_iso", TS_STR}};
 
 enum { DETAIL, WORLD, TOTAL, AGGREGATE, PARENT, BREAKDOWN };
 static const char *const WHY[] = {"", "world", "total", "aggregate", "parent", "breakdown"};
+
+/* The ISO code the file gives each country code of one role (reporter,
+** partner): its dictionary id and the line it was first given on. */
+typedef struct iso_map {
+  int32_t id[32768];
+  uint32_t line[32768]; /* 0: not given yet */
+} iso_map;
 
 typedef struct reader {
   ts_csv csv;
@@ -50,6 +59,7 @@ typedef struct reader {
   ts_bulk *all;
   unsigned char *why;
   size_t cap;
+  iso_map *iso[2]; /* reporters, partners: when the file has the column */
 } reader;
 
 /* ---- fields ---------------------------------------------------------------------------------- */
@@ -135,6 +145,31 @@ static int code(reader *r, int f, size_t max, bool upper, bool optional, int32_t
   return 0;
 }
 
+/* The ISO code of country `code` (field F_REPORTER_ISO or F_PARTNER_ISO):
+** 1 to 8 letters, digits or '_' (Comtrade writes W00, S19, _X beside the
+** ISO codes), the same on every row of the code; TS_NA_ID when absent. */
+static int iso_code(reader *r, int f, int16_t code, int32_t *out, ts_err *err) {
+  const ts_csv_field *fl = field(r, f);
+  *out = TS_NA_ID;
+  if (fl == NULL || fl->len == 0) return 0;
+  bool ok = fl->len <= 8;
+  for (size_t i = 0; i < fl->len && ok; i++)
+    ok = isalnum((unsigned char)fl->s[i]) || fl->s[i] == '_';
+  if (!ok) return bad(r, fl, err, HEAD[f], "an ISO code (1 to 8 letters, digits or _)");
+  if ((*out = ts_dict_intern(r->all->dict, fl->s, fl->len, err)) < 0) return -1;
+  iso_map *m = r->iso[f == F_PARTNER_ISO];
+  if (m->line[code] == 0) {
+    m->id[code] = *out, m->line[code] = fl->line > UINT32_MAX ? UINT32_MAX : (uint32_t)fl->line;
+  } else if (m->id[code] != *out) {
+    char what[80];
+    snprintf(what, sizeof what, "'%s', given for %s %d on line %u",
+             ts_dict_str(r->all->dict, m->id[code], NULL),
+             HEAD[f == F_PARTNER_ISO ? F_PARTNER : F_REPORTER], code, m->line[code]);
+    return bad(r, fl, err, HEAD[f], what);
+  }
+  return 0;
+}
+
 /* 1 true, 0 false, -1 absent or empty, -2 malformed (reported). */
 static int flag(const reader *r, int f, ts_err *err) {
   const ts_csv_field *fl = field(r, f);
@@ -179,7 +214,7 @@ static int read_row(reader *r, ts_err *err) {
   const ts_csv_field *freq = field(r, F_FREQ);
   if (!(freq->len == 1 && (freq->s[0] == 'A' || freq->s[0] == 'M')))
     return bad(r, freq, err, "freqCode", "a frequency (A or M)");
-  int32_t per = 0, fid, flow = 0, cmd = 0, customs = 0;
+  int32_t per = 0, fid, flow = 0, cmd = 0, customs = 0, rep_iso = 0, par_iso = 0;
   int16_t year = 0, rep = 0, par = 0, par2 = 0, mot = 0, aggr = 0;
   double v[5] = {0};
   if (period(r, freq->s[0] == 'M', &per, &year, err) ||
@@ -189,7 +224,9 @@ static int read_row(reader *r, ts_err *err) {
       small_int(r, F_AGGR, true, &aggr, err) || small_int(r, F_MOT, true, &mot, err) ||
       code(r, F_CUSTOMS, 15, false, true, &customs, err) || number(r, F_VALUE, false, &v[0], err) ||
       number(r, F_CIF, true, &v[1], err) || number(r, F_FOB, true, &v[2], err) ||
-      number(r, F_NETWGT, true, &v[3], err) || number(r, F_QTY, true, &v[4], err))
+      number(r, F_NETWGT, true, &v[3], err) || number(r, F_QTY, true, &v[4], err) ||
+      iso_code(r, F_REPORTER_ISO, rep, &rep_iso, err) ||
+      iso_code(r, F_PARTNER_ISO, par, &par_iso, err))
     return -1;
   int isagg = flag(r, F_ISAGG, err), isleaf = flag(r, F_ISLEAF, err);
   if (isagg == -2 || isleaf == -2) return -1;
@@ -207,6 +244,8 @@ static int read_row(reader *r, ts_err *err) {
   ((int16_t *)b->cols[C_MOT].data)[row] = mot;
   ((int32_t *)b->cols[C_CUSTOMS].data)[row] = customs;
   for (int i = 0; i < 5; i++) ((double *)b->cols[C_VALUE + i].data)[row] = v[i];
+  ((int32_t *)b->cols[C_REPORTER_ISO].data)[row] = rep_iso;
+  ((int32_t *)b->cols[C_PARTNER_ISO].data)[row] = par_iso;
   bool breakdown = (par2 != TS_NA_I16 && par2 != 0) || (mot != TS_NA_I16 && mot != 0) ||
                    (customs != TS_NA_ID && !is_total_code(r, customs, "C00"));
   r->why[row] = isagg == 1 || isleaf == 0 ? AGGREGATE
@@ -333,6 +372,12 @@ static int read_all(reader *r, const char *buf, size_t len, ts_err *err) {
   r->cap = lines;
   r->why = ts_malloc(r->csv.alloc, lines);
   if (r->why == NULL) return ts_errf(err, "out of memory reading %s", r->csv.name);
+  for (int m = 0; m < 2; m++) {
+    if (r->idx[m == 0 ? F_REPORTER_ISO : F_PARTNER_ISO] < 0) continue;
+    if ((r->iso[m] = ts_malloc(r->csv.alloc, sizeof *r->iso[m])) == NULL)
+      return ts_errf(err, "out of memory reading %s", r->csv.name);
+    memset(r->iso[m]->line, 0, sizeof r->iso[m]->line);
+  }
   if ((r->all = new_all(r->csv.name, lines, r->csv.alloc, err)) == NULL) return -1;
   int rc;
   while ((rc = ts_csv_next(&r->csv, err)) == 1)
@@ -352,6 +397,8 @@ int ts_comtrade_parse(const char *name, const char *buf, size_t len, const ts_al
   if (rc == 0) rc = split(&r, detail, apart, err);
   ts_bulk_free(r.all);
   ts_free(a, r.why);
+  ts_free(a, r.iso[0]);
+  ts_free(a, r.iso[1]);
   ts_csv_free(&r.csv);
   return rc;
 }

@@ -5,20 +5,24 @@
 ** ignored).  Required: freqCode, period, reporterCode, flowCode,
 ** partnerCode, cmdCode, primaryValue.  Read when present: partner2Code,
 ** motCode, customsCode, aggrLevel, isAggregate, isLeaf, cifvalue,
-** fobvalue, netWgt, qty.  Every field read is checked:
+** fobvalue, netWgt, qty, reporterISO, partnerISO.  Every field read is
+** checked:
 **     freqCode A or M; period YYYY (A) or YYYYMM (M, month 01..12);
 **     reporterCode, partnerCode, partner2Code, motCode, aggrLevel: an
 **     integer 0..32767; flowCode 1 to 4 capital letters (X, M, RX, RM ...);
 **     cmdCode and customsCode 1 to 15 letters or digits; primaryValue a
 **     number; the other values a number or empty; isAggregate and isLeaf
-**     0/1/true/false (any case) or empty.
+**     0/1/true/false (any case) or empty; reporterISO and partnerISO 1 to 8
+**     letters, digits or '_', or empty, and one code for each country code
+**     throughout the file (so that they can map the codes to areas).
 ** Messages are "file:line:column: column 'x': what".  An import succeeds
 ** whole or returns -1 and no dataset.
 **
 ** Two datasets come out, with the same columns: period (int32: YYYY or
 ** YYYYMM), year, reporter, partner, partner2, mot, aggrlevel (int16),
 ** freq, flow, product, customs (strings), value (primaryValue), cif, fob,
-** netweight, qty (double; NaN when empty).  `detail` holds the rows that
+** netweight, qty (double; NaN when empty), reporter_iso, partner_iso
+** (strings: the file's reporterISO and partnerISO, missing without them).  `detail` holds the rows that
 ** can be summed; `apart` the rows kept apart so that no sum counts trade
 ** twice, with a string column "why":
 **     "world"      partner 0 (World): the total over every partner

@@ -300,12 +300,28 @@ function M.scan_baci(path, opts)
     threads = opts.threads, block = opts.block, where = where}}, Scan)
 end
 
+-- The area map of a Comtrade file: its own reporterISO and partnerISO where they are ISO
+-- alpha-3 codes (W00, S19 and the like fall back to the overrides, as BACI's do).
+local function comtrade_areas(meta, path, ...)
+  set_areas(meta, nil)
+  local found = false
+  for _, ds in ipairs({...}) do
+    for _, role in ipairs({"reporter", "partner"}) do
+      for _, r in ds:group{role, role .. "_iso"}:count():rows() do
+        local iso = r[role .. "_iso"]
+        if iso and iso:match("^%u%u%u$") then meta.areas[r[role]], found = iso, true end
+      end
+    end
+  end
+  if found then meta.area_source = path .. " (reporterISO, partnerISO)" end
+end
+
 --- trade.import_comtrade(file): Comtrade final-data CSV: the detail rows, and the rows kept apart.
 function M.import_comtrade(path)
   if type(path) ~= "string" then error("import_comtrade: expected a file path", 2) end
   local detail, apart = core.import_comtrade(path)
-  set_areas(detail:meta(), nil)
-  set_areas(apart:meta(), nil)
+  comtrade_areas(detail:meta(), path, detail, apart)
+  copy_areas(apart:meta(), detail:meta())
   detail:meta().apart = apart
   return detail, apart
 end

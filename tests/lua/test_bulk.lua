@@ -280,12 +280,15 @@ local COMTRADE_HEAD = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,rep
   .. "flowCode,partnerCode,partnerISO,partner2Code,cmdCode,aggrLevel,motCode,customsCode,qty,netWgt,"
   .. "cifvalue,fobvalue,primaryValue,isAggregate"
 
+-- partnerISO as Comtrade writes it: W00 for the World, S19 for "Other Asia, nes".
+local PARTNER_ISO = {[643] = "RUS", [0] = "W00", [156] = "CHN", [490] = "S19", [58] = "BEL"}
+
 local function comtrade_line(period, flow, partner, cmd, value, opts)
   opts = opts or {}
-  return string.format("C,%s,%s0101,%s,%s,%s,704,VNM,%s,%d,XXX,%d,%s,%d,%d,%s,,,,,%s,%s",
+  return string.format("C,%s,%s0101,%s,%s,%s,704,VNM,%s,%d,%s,%d,%s,%d,%d,%s,,,,,%s,%s",
     #period == 6 and "M" or "A", period, period:sub(1, 4), #period == 6 and period:sub(5) or "52",
-    period, flow, partner, opts.partner2 or 0, cmd, #cmd == 5 and 0 or #cmd, opts.mot or 0,
-    opts.customs or "C00", value, opts.agg or "False")
+    period, flow, partner, opts.iso or PARTNER_ISO[partner], opts.partner2 or 0, cmd,
+    #cmd == 5 and 0 or #cmd, opts.mot or 0, opts.customs or "C00", value, opts.agg or "False")
 end
 
 function T.comtrade_keeps_aggregates_apart()
@@ -321,6 +324,31 @@ function T.comtrade_keeps_aggregates_apart()
     local nohead = write(dir .. "/nohead.csv", "a,b\n1,2\n")
     A.errors(function() trade.import_comtrade(nohead) end,
       nohead .. ":1:1: column 'freqCode' is missing (not a UN Comtrade final-data CSV?)")
+  end)
+  rmtree(dir)
+  if not ok then error(err, 0) end
+end
+
+-- The file's own reporterISO and partnerISO map its codes, as BACI's country_codes file
+-- does: 58 is Belgium here, not the Belgium-Luxembourg of the overrides.
+function T.comtrade_iso_columns_map_the_codes()
+  local dir = tmpdir()
+  local ok, err = pcall(function()
+    local lines = {COMTRADE_HEAD, comtrade_line("2023", "X", 58, "010121", 1),
+      comtrade_line("2023", "X", 490, "010121", 2), comtrade_line("2023", "X", 0, "010121", 3)}
+    local path = write(dir .. "/c.csv", table.concat(lines, "\n") .. "\n")
+    local d, apart = trade.import_comtrade(path)
+    A.eq(d:area(58), "BEL", "the file's code")
+    A.eq(d:area(490), "X-OASIA", "S19 is no ISO code: the override")
+    A.eq(apart:area(0), "X-WORLD", "W00 likewise")
+    A.eq(d:area(704), "VNM")
+    A.eq(d:meta().area_source, path .. " (reporterISO, partnerISO)")
+    A.eq(#d:filter{partner = "BEL"}, 1)
+    A.eq(d[1].partner_iso, "BEL", "kept as a column")
+    lines[#lines + 1] = comtrade_line("2023", "M", 58, "010129", 4, {iso = "LUX"})
+    local bad = write(dir .. "/bad.csv", table.concat(lines, "\n") .. "\n")
+    A.errors(function() trade.import_comtrade(bad) end,
+      bad .. ":5:40: column 'partnerISO': 'LUX' is not 'BEL', given for partnerCode 58 on line 2")
   end)
   rmtree(dir)
   if not ok then error(err, 0) end

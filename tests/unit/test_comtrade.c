@@ -93,6 +93,8 @@ static void fields_are_read_by_header_name(void **state) {
   assert_int_equal(key(d, "period", 1), 2022);
   assert_string_equal(str(d, "flow", 1), "RM");
   assert_true(isnan(num(d, "qty", 1)));
+  assert_string_equal(str(d, "reporter_iso", 0), "VNM");
+  assert_string_equal(str(d, "partner_iso", 1), "CHN");
   assert_string_equal(d->cols[d->measure].name, "value");
   assert_int_equal(p.apart->rows, 0);
   free_parsed(p);
@@ -157,6 +159,21 @@ static void malformed_fields_name_line_and_column(void **state) {
     if (strstr(got, cases[i].msg) != got && strcmp(got, cases[i].msg) != 0)
       fail_msg("case %zu:\n  got  %s\n  want %s", i, got, cases[i].msg);
   }
+  /* ISO codes: their characters, and one for each country code */
+  const char *iso_head = "freqCode,period,reporterCode,reporterISO,flowCode,partnerCode,partnerISO,"
+                         "cmdCode,primaryValue\n";
+  assert_string_equal(parse_error(iso_head, "A,2023,704,V-NM,X,643,RUS,01,1\n"),
+                      "c.csv:2:12: column 'reporterISO': 'V-NM' is not an ISO code (1 to 8 letters, "
+                      "digits or _)");
+  assert_string_equal(parse_error(iso_head, "A,2023,704,VNM,X,643,RUS,01,1\n"
+                                            "A,2023,704,VNM,X,0,W00,01,1\n"
+                                            "A,2023,704,VNM,X,643,RUX,01,1\n"),
+                      "c.csv:4:22: column 'partnerISO': 'RUX' is not 'RUS', given for partnerCode "
+                      "643 on line 2");
+  assert_string_equal(parse_error(iso_head, "A,2023,704,VNM,X,643,RUS,01,1\n"
+                                            "A,2023,704,VNX,X,643,RUS,01,1\n"),
+                      "c.csv:3:12: column 'reporterISO': 'VNX' is not 'VNM', given for reporterCode "
+                      "704 on line 2");
   assert_string_equal(parse_error("freqCode,period\n", "A,2023\n"),
                       "c.csv:1:1: column 'reporterCode' is missing (not a UN Comtrade final-data CSV?)");
   assert_string_equal(parse_error("", ""), "c.csv: the file is empty (expected a Comtrade header)");
