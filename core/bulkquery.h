@@ -16,7 +16,10 @@
 **
 ** Scans of more than b->parallel_min rows run on two threads (each half
 ** aggregates on its own, then the halves merge), so that both cores work.
-** With two threads the dataset's allocator is called from both.
+** With two threads the dataset's allocator is called from both.  A
+** group-by over every row of a snapshot reads its columns from the file
+** a block at a time (ts_bulk_read says why); other queries read the
+** mapping.
 */
 #ifndef TS_BULKQUERY_H
 #define TS_BULKQUERY_H

@@ -23,7 +23,9 @@
 ** Opening reads and checks the header, the column table and the
 ** dictionary and notes (so a wrong file, another version, a truncated or corrupt
 ** header is refused at once) and maps the columns without reading them:
-** the time to open does not grow with the rows.  A column's checksum is
+** the time to open does not grow with the rows.  The file stays open, so
+** that scans can read whole columns with pread (ts_bulk_read) and a file
+** replaced by a rename meanwhile is still the one read.  A column's checksum is
 ** checked the first time a query reads it (ts_bulk_need), or at once with
 ** `verify`.  Saving writes a temporary file beside the target and renames
 ** it into place, so a reader sees the old file or the new one, never half.
