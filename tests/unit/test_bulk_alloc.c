@@ -2,7 +2,8 @@
 ** test_bulk_alloc.c — bulk datasets when memory or the disk fails.
 **
 ** Each operation (a BACI parse on one and on two threads, a Comtrade
-** parse, a snapshot save, a snapshot open with verify, an append) is run
+** parse, a BACI file grouped a block at a time, a snapshot save, a
+** snapshot open with verify, an append) is run
 ** with an allocator that fails its N-th allocation, for N = 1, 2, ...
 ** until the operation no longer reaches the failure.  Each failing N must
 ** end in NULL or -1 with an "out of memory" message, leave nothing behind
@@ -28,6 +29,7 @@
 
 #include "baci.h"
 #include "bulk.h"
+#include "bulkfold.h"
 #include "comtrade.h"
 #include "snapshot.h"
 
@@ -365,6 +367,67 @@ static bool save_failing_at(const fx *f, long n) {
   return reached;
 }
 
+/* ---- a file grouped a block at a time ---------------------------------------------------- */
+
+static int fold_block(void *fold, ts_bulk *rows, ts_err *err) {
+  int rc = ts_bfold_add(fold, rows, err);
+  ts_bulk_free(rows);
+  return rc;
+}
+
+/* Exporter sums of BACI_CSV, read in blocks of 40 bytes on two threads;
+** NULL when allocation n failed. */
+static ts_bulk *scan_failing_at(const char *path, const ts_alloc *a, ts_err *err) {
+  const char *key = "exporter";
+  ts_bfold *f = ts_bfold_new(&key, 1, "value", TS_AGG_SUM, a, err);
+  ts_baci_opts o = {.threads = 2, .alloc = a};
+  ts_bulk *g = NULL;
+  if (f != NULL && ts_baci_import_blocks(path, &o, 40, fold_block, f, err) == 0)
+    g = ts_bfold_result(f, path, err);
+  ts_bfold_free(f);
+  return g;
+}
+
+static void assert_exporter_sums(const ts_bulk *g) {
+  double want[32768] = {0};
+  for (size_t r = 0; r < BACI_ROWS; r++) want[BACI_EXPORTERS[r]] += BACI_VALUES[r];
+  assert_int_equal(g->rows, 5); /* 4, 156, 643, 704, 842 */
+  for (size_t r = 0; r < g->rows; r++)
+    assert_true(((const double *)g->cols[1].data)[r] == want[ts_bulk_key(&g->cols[0], r)]);
+}
+
+static void every_allocation_of_a_scan_may_fail(void **state) {
+  fx *x = *state;
+  char path[160];
+  snprintf(path, sizeof path, "%s/b.csv", x->dir);
+  FILE *out = fopen(path, "wb");
+  assert_non_null(out);
+  fputs(BACI_CSV, out);
+  assert_int_equal(fclose(out), 0);
+  long n = 1;
+  for (;; n++) {
+    failing fa = {0};
+    ts_alloc a = allocator(&fa);
+    fail_from_now(&fa, n);
+    ts_err err = {""};
+    ts_bulk *g = scan_failing_at(path, &a, &err);
+    bool reached = atomic_load(&fa.calls) >= n;
+    if (g == NULL) {
+      assert_true(reached);
+      assert_out_of_memory(&err, "scan", n);
+      assert_int_equal(atomic_load(&fa.live), 0);
+      fail_from_now(&fa, 0);
+      if ((g = scan_failing_at(path, &a, &err)) == NULL) fail_msg("after %ld: %s", n, err.msg);
+    }
+    assert_exporter_sums(g);
+    ts_bulk_free(g);
+    assert_int_equal(atomic_load(&fa.live), 0);
+    if (!reached) break;
+  }
+  print_message("scan in blocks: %ld allocation-failure points\n", n - 1);
+  assert_true(n - 1 > every_failure_of_baci(2)); /* many blocks, and the fold */
+}
+
 static void every_allocation_of_a_save_may_fail(void **state) {
   const fx *f = *state;
   long n = 1;
@@ -574,6 +637,7 @@ int main(void) {
     cmocka_unit_test(every_allocation_of_a_baci_parse_may_fail),
     cmocka_unit_test(every_allocation_of_a_two_thread_baci_parse_may_fail),
     cmocka_unit_test(every_allocation_of_a_comtrade_parse_may_fail),
+    cmocka_unit_test_setup_teardown(every_allocation_of_a_scan_may_fail, setup, teardown),
     cmocka_unit_test_setup_teardown(every_allocation_of_a_save_may_fail, setup, teardown),
     cmocka_unit_test_setup_teardown(every_allocation_of_an_open_may_fail, setup, teardown),
     cmocka_unit_test(every_allocation_of_an_append_may_fail),
