@@ -269,10 +269,14 @@ end
 function Scan:meta() return self.m end
 
 -- Anything else a dataset has: say what a scan is for.
-setmetatable(Scan, {__index = function(_, key)
+local function not_a_dataset(key)
   error(string.format("scan_baci: a scan only groups (s:group{keys}:sum(col)); for '%s', "
-    .. "import the file (trade.import_baci)", tostring(key)), 2)
-end})
+    .. "import the file (trade.import_baci)", key), 3)
+end
+setmetatable(Scan, {__index = function(_, key) not_a_dataset(tostring(key)) end})
+Scan.__len = function() not_a_dataset("#") end
+
+local SCAN_OPTIONS = {where = true, progress = true, threads = true, block = true}
 
 function Scan:_group(keys, col, aggs)
   local r = core.group_baci(self.files, self.opts, keys, col, aggs)
@@ -285,6 +289,11 @@ end
 function M.scan_baci(path, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("scan_baci: options must be a table", 2) end
+  for k in pairs(opts) do
+    if not SCAN_OPTIONS[k] then
+      error("scan_baci: no option '" .. tostring(k) .. "' (where, progress, threads, block)", 2)
+    end
+  end
   local files, dir = baci_paths(path, "scan_baci")
   for _, f in ipairs(files) do
     local h, msg = io.open(f, "rb")

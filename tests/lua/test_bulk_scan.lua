@@ -129,6 +129,9 @@ function T.bad_scans_are_refused_clearly()
     A.errors(function() trade.scan_baci(42) end, "scan_baci: expected a file or directory path")
     A.errors(function() trade.scan_baci(path):filter{exporter = 704} end,
       "scan_baci: a scan only groups (s:group{keys}:sum(col)); for 'filter', import the file")
+    A.errors(function() return #trade.scan_baci(path) end, "for '#', import the file")
+    A.errors(function() trade.scan_baci(path, {columns = {"value"}}) end,
+      "scan_baci: no option 'columns' (where, progress, threads, block)")
     local s = trade.scan_baci(path)
     A.errors(function() s:group{"partner"}:sum() end,
       "scan_baci: group: no key 'partner' (year, exporter, importer, product, chapter, heading)")
