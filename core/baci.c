@@ -1119,27 +1119,25 @@ static int alloc_windows(run *r, const ts_alloc *a, ts_err *err) {
   return 0;
 }
 
-/* The rows of the lines that start in bytes [from, src->len) of the
-** source (from: 0 or just after a line end). */
-static ts_bulk *parse(const char *name, const source *src, size_t from, const ts_baci_opts *o,
-                      ts_err *err) {
-  const ts_alloc *a = o->alloc != NULL ? o->alloc : &ts_alloc_libc;
+static const ts_alloc *alloc_of(const ts_baci_opts *o) {
+  return o->alloc != NULL ? o->alloc : &ts_alloc_libc;
+}
+
+/* The rows of the lines that start in bytes [body, src->len) of the
+** source: body is just after the header (source_header) or after a line
+** end past it. */
+static ts_bulk *parse(const char *name, const source *src, size_t body, const plan *pl,
+                      const ts_baci_opts *o, ts_err *err) {
+  const ts_alloc *a = alloc_of(o);
   size_t len = src->len;
-  run r = {.nhalves = o->threads == 1 ? 1 : 2, .src = *src};
-  plan pl;
-  if (plan_build(&pl, o, a, err) != 0 || source_header(src, name, &r.body, err) != 0) {
-    plan_free(&pl, a);
-    return NULL;
-  }
-  if (from > r.body) r.body = from;
+  run r = {.nhalves = o->threads == 1 ? 1 : 2, .src = *src, .body = body};
   atomic_init(&r.stop, false);
   r.mid = r.nhalves == 2 ? split_point(src, r.body) : len;
   if (r.mid == len) r.nhalves = 1;
-  init_halves(&r, a, &pl);
+  init_halves(&r, a, pl);
   r.cap = (len - r.body) / MIN_ROW_BYTES + 1;
-  if ((r.b = new_dataset(name, r.cap, a, &pl, &r.half[0], err)) == NULL) {
+  if ((r.b = new_dataset(name, r.cap, a, pl, &r.half[0], err)) == NULL) {
     free_half(&r.half[0], a, false);
-    plan_free(&pl, a);
     return NULL;
   }
   int rc = alloc_windows(&r, a, err);
@@ -1151,9 +1149,8 @@ static ts_bulk *parse(const char *name, const source *src, size_t from, const ts
   if (rc == 0 && r.nhalves == 2) rc = join_halves(&r, err);
   free_half(&r.half[0], a, false);
   if (r.nhalves == 2) free_half(&r.half[1], a, true);
-  if (rc == 0) set_ranges(r.b, &r, &pl);
+  if (rc == 0) set_ranges(r.b, &r, pl);
   if (rc == 0) rc = ts_bulk_finish(r.b, err);
-  plan_free(&pl, a);
   if (rc != 0) {
     ts_bulk_free(r.b);
     return NULL;
@@ -1163,21 +1160,30 @@ static ts_bulk *parse(const char *name, const source *src, size_t from, const ts
 
 static const ts_baci_opts DEFAULTS = {.threads = 0};
 
+/* The whole source, its header checked, with the options compiled. */
+static ts_bulk *parse_whole(const char *name, const source *src, const ts_baci_opts *o,
+                            ts_err *err) {
+  const ts_alloc *a = alloc_of(o);
+  plan pl;
+  size_t body;
+  ts_bulk *b = NULL;
+  if (plan_build(&pl, o, a, err) == 0 && source_header(src, name, &body, err) == 0)
+    b = parse(name, src, body, &pl, o, err);
+  plan_free(&pl, a);
+  return b;
+}
+
 ts_bulk *ts_baci_parse(const char *name, const char *buf, size_t len, const ts_baci_opts *opts,
                        ts_err *err) {
   source src = {buf, -1, len};
-  return parse(name, &src, 0, opts != NULL ? opts : &DEFAULTS, err);
+  return parse_whole(name, &src, opts != NULL ? opts : &DEFAULTS, err);
 }
 
 static int open_source(const char *path, source *src, ts_err *err) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ts_errf(err, "%s: cannot open: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return ts_errf(err, "%s: not a regular file", path);
-  }
-  *src = (source){NULL, fd, (size_t)st.st_size};
+  size_t size;
+  int fd = ts_bulk_open_file(path, &size, err);
+  if (fd < 0) return -1;
+  *src = (source){NULL, fd, size};
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return 0;
 }
@@ -1185,7 +1191,7 @@ static int open_source(const char *path, source *src, ts_err *err) {
 ts_bulk *ts_baci_import(const char *path, const ts_baci_opts *opts, ts_err *err) {
   source src;
   if (ts_baci_check_opts(opts, err) != 0 || open_source(path, &src, err) != 0) return NULL;
-  ts_bulk *b = parse(path, &src, 0, opts != NULL ? opts : &DEFAULTS, err);
+  ts_bulk *b = parse_whole(path, &src, opts != NULL ? opts : &DEFAULTS, err);
   close(src.fd);
   return b;
 }
@@ -1202,29 +1208,38 @@ static void report_block(void *ud, size_t done, size_t total) {
   p->o->progress(p->o->progress_ud, p->at + done, p->total);
 }
 
-int ts_baci_import_blocks(const char *path, const ts_baci_opts *opts, size_t block,
-                          ts_baci_take_fn take, void *ud, ts_err *err) {
-  source src;
-  if (opts == NULL) opts = &DEFAULTS;
-  if (ts_baci_check_opts(opts, err) != 0 || open_source(path, &src, err) != 0) return -1;
-  size_t len = src.len, at = 0, body = 0;
-  if (source_header(&src, path, &body, err) != 0) {
-    close(src.fd);
-    return -1;
-  }
-  block_progress bp = {opts, 0, len - body}; /* counted as an import counts: from the first row */
+/* The blocks of an open file: its header checked and the options compiled
+** once, then each block's lines parsed and taken. */
+static int parse_blocks(const char *path, const source *whole, const plan *pl,
+                        const ts_baci_opts *opts, size_t block, ts_baci_take_fn take, void *ud,
+                        ts_err *err) {
+  size_t body;
+  if (source_header(whole, path, &body, err) != 0) return -1;
+  block_progress bp = {opts, 0, whole->len - body}; /* counted as an import counts */
   ts_baci_opts o = *opts;
   if (o.progress != NULL) o.progress = report_block, o.progress_ud = &bp;
-  int rc = 0;
-  do {
-    src.len = len;
-    size_t to = block < len - at ? line_end_from(&src, at + block) : len;
-    src.len = to;
+  for (size_t at = 0;;) { /* blocks count from the file's start; rows from its body */
+    size_t to = block < whole->len - at ? line_end_from(whole, at + block) : whole->len;
+    source part = *whole;
+    part.len = to;
     bp.at = at > body ? at - body : 0;
-    ts_bulk *b = parse(path, &src, at, &o, err);
-    rc = b == NULL ? -1 : take(ud, b, err);
-    at = to;
-  } while (rc == 0 && at < len);
-  close(src.fd);
+    ts_bulk *b = parse(path, &part, at > body ? at : body, pl, &o, err);
+    if (b == NULL || take(ud, b, err) != 0) return -1;
+    if ((at = to) == whole->len) return 0;
+  }
+}
+
+int ts_baci_import_blocks(const char *path, const ts_baci_opts *opts, size_t block,
+                          ts_baci_take_fn take, void *ud, ts_err *err) {
+  if (opts == NULL) opts = &DEFAULTS;
+  const ts_alloc *a = alloc_of(opts);
+  plan pl;
+  source whole;
+  int rc = plan_build(&pl, opts, a, err);
+  if (rc == 0 && (rc = open_source(path, &whole, err)) == 0) {
+    rc = parse_blocks(path, &whole, &pl, opts, block, take, ud, err);
+    close(whole.fd);
+  }
+  plan_free(&pl, a);
   return rc;
 }

@@ -5,9 +5,11 @@
 #include "bulk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 ts_bulk *ts_bulk_new(const char *kind, const ts_alloc *a, ts_err *err) {
@@ -219,14 +221,21 @@ int ts_bulk_append(ts_bulk *dst, const ts_bulk *src, ts_err *err) {
 
 /* ---- checks --------------------------------------------------------------------------- */
 
+int ts_bulk_open_file(const char *path, size_t *size, ts_err *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ts_errf(err, "%s: cannot open: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return ts_errf(err, "%s: not a regular file", path);
+  }
+  *size = (size_t)st.st_size;
+  return fd;
+}
+
 int ts_bulk_read(const ts_bulk *b, int i, size_t row, size_t n, void *out, ts_err *err) {
   const ts_bulkcol *c = &b->cols[i];
   size_t size = ts_type_size(c->type), want = n * size;
-  if (want == 0) return 0;
-  if (b->fd < 0) {
-    memcpy(out, (const char *)c->data + row * size, want);
-    return 0;
-  }
   off_t at = (off_t)((const char *)c->data - (const char *)b->map + row * size);
   for (size_t got = 0; got < want;) {
     ssize_t k = pread(b->fd, (char *)out + got, want - got, at + (off_t)got);

@@ -91,7 +91,11 @@ int ts_bulk_find(const ts_bulk *b, const char *name);
 ** first time, reading it through ts_bulk_read ("snap.tsb: column 'value'
 ** is corrupt (checksum mismatch)"). */
 int ts_bulk_need(ts_bulk *b, int i, ts_err *err);
-/* Copies rows [row, row + n) of column i into out.  A mapped column is
+/* Opens the regular file at `path` for reading; its descriptor (closed on
+** exec), its size in *size; -1: "x.csv: cannot open: No such file or
+** directory", "x: not a regular file". */
+int ts_bulk_open_file(const char *path, size_t *size, ts_err *err);
+/* Copies rows [row, row + n) of column i of a mapped dataset into out,
 ** read from its file with pread rather than through the mapping: on a
 ** virtual machine every first touch of a mapped page costs an exit to the
 ** hypervisor, and every page touched counts in the process's resident

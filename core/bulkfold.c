@@ -18,8 +18,7 @@ struct ts_bfold {
   unsigned aggs;                /* asked for */
   unsigned parts;               /* kept per group until the end: what the asked ones need */
   ts_bulk *acc;                 /* partial groups, or NULL before the first block */
-  size_t merged;                /* acc's rows after it was last merged */
-  bool dirty;                   /* rows were appended to acc since */
+  size_t merged;                /* acc's rows after it was last merged (fewer: rows appended since) */
 };
 
 ts_bfold *ts_bfold_new(const char *const *keys, size_t nkeys, const char *valcol, unsigned aggs,
@@ -75,40 +74,39 @@ static int block_keys(const ts_bfold *f, const ts_bulk *b, ts_bkey *keys, ts_err
   return 0;
 }
 
-/* How each partial column (after the keys, in ts_bulk_group's order)
+/* The partial aggregates, in ts_bulk_group's column order, and how each
 ** merges: added up, or the least or greatest kept. */
-static size_t merge_roles(unsigned parts, unsigned *roles) {
-  static const unsigned order[] = {TS_AGG_SUM, TS_AGG_COUNT, TS_AGG_MIN, TS_AGG_MAX,
-                                   TS_AGG_PRESENT};
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-    if (parts & order[i]) roles[n++] = order[i] == TS_AGG_MIN || order[i] == TS_AGG_MAX ? order[i]
-                                                                                      : TS_AGG_SUM;
-  return n;
-}
+enum { P_SUM, P_COUNT, P_MIN, P_MAX, P_PRESENT, NPARTS };
+static const struct {
+  unsigned flag, merge;
+} PARTS[NPARTS] = {{TS_AGG_SUM, TS_AGG_SUM},
+                   {TS_AGG_COUNT, TS_AGG_SUM},
+                   {TS_AGG_MIN, TS_AGG_MIN},
+                   {TS_AGG_MAX, TS_AGG_MAX},
+                   {TS_AGG_PRESENT, TS_AGG_SUM}};
 
 /* The partial groups of acc merged into one row per key. */
 static ts_bulk *merge(const ts_bfold *f, ts_bulk *acc, ts_err *err) {
   ts_bkey keys[8];
-  unsigned roles[8];
-  size_t nroles = merge_roles(f->parts, roles), nk = f->nk;
+  size_t nk = f->nk, j = nk;
   for (size_t i = 0; i < nk; i++) keys[i] = (ts_bkey){(int)i, 0};
   ts_bulk *m = NULL;
-  for (size_t j = 0; j < nroles; j++) {
-    ts_bulk *g = ts_bulk_group(acc, NULL, keys, nk, (int)(nk + j), roles[j], err);
-    if (g == NULL) break;
-    if (m == NULL) {
-      m = g;
-      continue;
+  for (int p = 0; p < NPARTS; p++) {
+    if (!(f->parts & PARTS[p].flag)) continue;
+    ts_bulk *g = ts_bulk_group(acc, NULL, keys, nk, (int)j, PARTS[p].merge, err);
+    int col = g == NULL ? -1 : m == NULL ? (int)nk
+                                         : ts_bulk_add_column(m, acc->cols[j].name, TS_F64, g->rows, err);
+    if (col < 0) {
+      ts_bulk_free(g);
+      ts_bulk_free(m);
+      return NULL;
     }
-    int col = ts_bulk_add_column(m, acc->cols[nk + j].name, TS_F64, g->rows, err);
-    if (col >= 0) memcpy(m->cols[col].data, g->cols[nk].data, g->rows * sizeof(double));
+    if (m == NULL) m = g, g = NULL;
+    else memcpy(m->cols[col].data, g->cols[nk].data, g->rows * sizeof(double));
     ts_bulk_free(g);
-    if (col < 0) break;
+    j++;
   }
-  if (m != NULL && m->ncols == nk + nroles) return m;
-  ts_bulk_free(m);
-  return NULL;
+  return m;
 }
 
 int ts_bfold_add(ts_bfold *f, ts_bulk *block, ts_err *err) {
@@ -125,12 +123,11 @@ int ts_bfold_add(ts_bfold *f, ts_bulk *block, ts_err *err) {
   int rc = ts_bulk_append(f->acc, part, err);
   ts_bulk_free(part);
   if (rc != 0) return -1;
-  f->dirty = true;
   if (f->acc->rows <= 2 * f->merged + MERGE_SLACK) return 0;
   ts_bulk *m = merge(f, f->acc, err);
   if (m == NULL) return -1;
   ts_bulk_free(f->acc);
-  f->acc = m, f->merged = m->rows, f->dirty = false;
+  f->acc = m, f->merged = m->rows;
   return 0;
 }
 
@@ -140,13 +137,10 @@ static int shape(const ts_bfold *f, ts_bulk *m, ts_err *err) {
   size_t nk = f->nk, rows = m->rows, nold = m->ncols;
   ts_bulkcol old[TS_BULK_MAXCOLS];
   memcpy(old, m->cols, sizeof old);
-  const double *sum = NULL, *count = NULL, *lo = NULL, *hi = NULL, *present = NULL;
-  size_t j = nk;
-  if (f->parts & TS_AGG_SUM) sum = old[j++].data;
-  count = old[j++].data;
-  if (f->parts & TS_AGG_MIN) lo = old[j++].data;
-  if (f->parts & TS_AGG_MAX) hi = old[j++].data;
-  if (f->parts & TS_AGG_PRESENT) present = old[j++].data;
+  const double *part[NPARTS] = {NULL};
+  for (size_t p = 0, j = nk; p < NPARTS; p++)
+    if (f->parts & PARTS[p].flag) part[p] = old[j++].data;
+  const double *sum = part[P_SUM], *present = part[P_PRESENT];
   static const unsigned order[] = {TS_AGG_SUM, TS_AGG_COUNT, TS_AGG_MEAN, TS_AGG_MIN, TS_AGG_MAX,
                                    TS_AGG_PRESENT};
   static const char *const suffix[] = {"", "", "_mean", "_min", "_max", "_n"};
@@ -166,10 +160,10 @@ static int shape(const ts_bfold *f, ts_bulk *m, ts_err *err) {
     for (size_t r = 0; r < rows; r++) {
       switch (order[i]) {
       case TS_AGG_SUM: out[r] = sum[r]; break;
-      case TS_AGG_COUNT: out[r] = count[r]; break;
+      case TS_AGG_COUNT: out[r] = part[P_COUNT][r]; break;
       case TS_AGG_MEAN: out[r] = present[r] > 0 ? sum[r] / present[r] : TS_NA_F64; break;
-      case TS_AGG_MIN: out[r] = lo[r]; break;
-      case TS_AGG_MAX: out[r] = hi[r]; break;
+      case TS_AGG_MIN: out[r] = part[P_MIN][r]; break;
+      case TS_AGG_MAX: out[r] = part[P_MAX][r]; break;
       default: out[r] = present[r]; break;
       }
     }
@@ -184,7 +178,7 @@ ts_bulk *ts_bfold_result(ts_bfold *f, const char *source, ts_err *err) {
     ts_errf(err, "%s: no rows were read to group", source);
     return NULL;
   }
-  ts_bulk *m = f->dirty ? merge(f, f->acc, err) : f->acc;
+  ts_bulk *m = f->acc->rows > f->merged ? merge(f, f->acc, err) : f->acc;
   if (m == NULL) return NULL;
   if (m == f->acc) f->acc = NULL;
   if (shape(f, m, err) != 0) {

@@ -422,7 +422,7 @@ typedef struct group_ctx {
   uint64_t mult[8];
   const uint32_t *rows;
   const double *x; /* values, or NULL for a count */
-  int keycol[8], valcol;
+  int valcol; /* the column of x */
   bool minmax;
   groups g[2];
   /* What each part scans: cs and x, or a block of its view. */
@@ -596,7 +596,8 @@ static void buffered_part(group_ctx *c, int part, size_t begin, size_t end) {
   for (size_t at = begin; at < end && !v->failed && !c->g[part].oom; at += VIEW_ROWS) {
     size_t m = end - at < VIEW_ROWS ? end - at : VIEW_ROWS;
     for (size_t d = 0; d < c->nk && !v->failed; d++)
-      v->failed = ts_bulk_read(c->b, c->keycol[d], at, m, v->keys[d], &v->err) != 0;
+      v->failed = ts_bulk_read(c->b, (int)(c->cs[d].col - c->b->cols), at, m, v->keys[d],
+                               &v->err) != 0;
     if (!v->failed && v->x != NULL)
       v->failed = ts_bulk_read(c->b, c->valcol, at, m, v->x, &v->err) != 0;
     if (!v->failed) scan_part(c, part, 0, m);
@@ -789,7 +790,7 @@ ts_bulk *ts_bulk_group(ts_bulk *b, const ts_sel *sel, const ts_bkey *keys, size_
                        int valcol, unsigned aggs, ts_err *err) {
   const ts_alloc *a = &b->alloc;
   coder cs[8];
-  group_ctx c = {.b = b, .cs = cs, .rows = sel ? sel->rows : NULL,
+  group_ctx c = {.b = b, .cs = cs, .rows = sel ? sel->rows : NULL, .valcol = valcol,
                  .minmax = (aggs & (TS_AGG_MIN | TS_AGG_MAX)) != 0};
   ts_bulk *r = NULL;
   int rc = aggs == 0 ? ts_errf(err, "no aggregate asked for") : 0;
@@ -805,8 +806,6 @@ ts_bulk *ts_bulk_group(ts_bulk *b, const ts_sel *sel, const ts_bkey *keys, size_
     if (b->fd >= 0 && sel == NULL) rc = view_init(&c, p, err);
   }
   if (rc == 0) {
-    for (size_t d = 0; d < nkeys; d++) c.keycol[d] = keys[d].col;
-    c.valcol = valcol;
     run_parts(parts, n, group_part, &c);
     for (int p = 0; p < parts && rc == 0; p++)
       if (c.view[p] != NULL && c.view[p]->failed) rc = ts_errf(err, "%s", c.view[p]->err.msg);

@@ -318,15 +318,11 @@ static int read_columns(ts_bulk *b, const mapped *m, ts_err *err) {
 }
 
 static int map_file(const char *path, mapped *m, ts_err *err) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ts_errf(err, "%s: cannot open: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return ts_errf(err, "%s: not a regular file", path);
-  }
+  size_t size;
+  int fd = ts_bulk_open_file(path, &size, err);
+  if (fd < 0) return -1;
   m->path = path;
-  m->size = (uint64_t)st.st_size;
+  m->size = (uint64_t)size;
   m->p = (const unsigned char *)"";
   if (m->size > 0) {
     void *p = mmap(NULL, (size_t)m->size, PROT_READ, MAP_PRIVATE, fd, 0);

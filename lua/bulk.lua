@@ -208,21 +208,24 @@ local function baci_paths(path, fn)
   return {path}, dir_of(path)
 end
 
+-- The country-code map of the BACI files in dir (iso-codes and the overrides alone when
+-- there is no such directory: reading the files says so).
+local function areas_of(dir)
+  local meta = {}
+  set_areas(meta, is_dir(dir) and dir or nil)
+  return meta
+end
+
 -- The where as the file writes it: area codes ("VNM") to the numeric codes that stand for
--- them (the same map the dataset gets), chapter 3 to "03", numeric strings to integers.
--- Also the country-code map when an area code needed it (nil otherwise).
-local function baci_where(spec, dir, fn)
+-- them in the country-code map `meta`, chapter 3 to "03", numeric strings to integers.
+local function baci_where(spec, meta, fn)
   if type(spec) ~= "table" then return spec end
-  local meta, where = nil, {}
+  local where = {}
   for k, v in pairs(spec) do
     local list = type(v) == "table" and v or {v}
     local out = {}
     for _, x in ipairs(list) do
       if AREA_COLUMNS[k] and type(x) == "string" and not tonumber(x) then
-        if not meta then -- no such directory: the import says so
-          meta = {}
-          set_areas(meta, is_dir(dir) and dir or nil)
-        end
         local found = codes_of(meta, x)
         if #found == 0 then error(string.format("%s: where %s: unknown area '%s'", fn, k, x), 3) end
         for _, c in ipairs(found) do out[#out + 1] = c end
@@ -236,7 +239,7 @@ local function baci_where(spec, dir, fn)
     end
     where[k] = out -- a list even for one value: one area may stand for several codes
   end
-  return where, meta
+  return where
 end
 
 local function copy_areas(to, from)
@@ -249,10 +252,10 @@ end
 function M.import_baci(path, opts)
   opts = opts or {}
   local files, dir = baci_paths(path, "import_baci")
-  local where, meta = baci_where(opts.where, dir, "import_baci")
+  local meta = areas_of(dir)
   local ds = core.import_baci(files, {progress = opts.progress, threads = opts.threads,
-    columns = opts.columns, where = where})
-  if meta then copy_areas(ds:meta(), meta) else set_areas(ds:meta(), dir) end
+    columns = opts.columns, where = baci_where(opts.where, meta, "import_baci")})
+  copy_areas(ds:meta(), meta)
   return ds
 end
 
@@ -300,13 +303,10 @@ function M.scan_baci(path, opts)
     if not h then error("scan_baci: " .. msg, 2) end
     h:close()
   end
-  local where, meta = baci_where(opts.where, dir, "scan_baci")
-  if not meta then
-    meta = {}
-    set_areas(meta, dir)
-  end
+  local meta = areas_of(dir)
   return setmetatable({files = files, m = meta, opts = {progress = opts.progress,
-    threads = opts.threads, block = opts.block, where = where}}, Scan)
+    threads = opts.threads, block = opts.block, where = baci_where(opts.where, meta, "scan_baci")}},
+    Scan)
 end
 
 -- The area map of a Comtrade file: its own reporterISO and partnerISO where they are ISO

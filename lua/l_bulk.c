@@ -241,15 +241,24 @@ static size_t where_list(lua_State *L, int w, const char *fn, const char *key, p
   return n;
 }
 
+/* What a BACI file can be filtered and grouped by: its key columns, and
+** the first 2 and 4 characters of product (the last two). */
+static const char *const BACI_KEYS[] = {"year", "exporter", "importer", "product", "chapter",
+                                        "heading"};
+#define NBACI_KEYS 6
+
+/* The index of `name` in BACI_KEYS, or -1. */
+static int baci_key(const char *name) {
+  for (int k = 0; k < NBACI_KEYS; k++)
+    if (strcmp(name, BACI_KEYS[k]) == 0) return k;
+  return -1;
+}
+
 /* The where table at index w into o->where. */
 static void opt_where(lua_State *L, int w, const char *fn, ts_baci_opts *o) {
-  static const char *const keys[] = {"year", "exporter", "importer", "product", "chapter",
-                                     "heading", NULL};
   if (!lua_istable(L, w)) opt_error(L, "%s: where must be a table {column = value(s)}", fn);
   for (lua_pushnil(L); lua_next(L, w); lua_pop(L, 1)) {
-    bool known = false;
-    for (int i = 0; keys[i] != NULL && lua_type(L, -2) == LUA_TSTRING; i++)
-      known |= strcmp(lua_tostring(L, -2), keys[i]) == 0;
+    bool known = lua_type(L, -2) == LUA_TSTRING && baci_key(lua_tostring(L, -2)) >= 0;
     if (!known)
       opt_error(L, "%s: where: no key '%s' (year, exporter, importer, product, chapter, heading)",
                 fn, luaL_tolstring(L, -2, NULL));
@@ -363,8 +372,6 @@ static unsigned agg_flags(lua_State *L, int t) {
 /* The file columns a group-by of a BACI file reads: its keys (chapter and
 ** heading: product) and value column; *nkeys the keys at index 3. */
 static size_t group_columns(lua_State *L, const char **keys, size_t *nkeys, const char **cols) {
-  static const char *const key_names[] = {"year", "exporter", "importer", "product", "chapter",
-                                          "heading"};
   luaL_checktype(L, 3, LUA_TTABLE);
   size_t nk = (size_t)luaL_len(L, 3), nc = 0;
   if (nk == 0 || nk > 8) luaL_error(L, "scan_baci: group by 1 to 8 keys");
@@ -372,12 +379,11 @@ static size_t group_columns(lua_State *L, const char **keys, size_t *nkeys, cons
     lua_rawgeti(L, 3, (lua_Integer)i + 1);
     keys[i] = luaL_checkstring(L, -1);
     lua_pop(L, 1); /* the keys list keeps it */
-    int k = 0;
-    while (k < 6 && strcmp(keys[i], key_names[k]) != 0) k++;
-    if (k == 6)
+    int k = baci_key(keys[i]);
+    if (k < 0)
       luaL_error(L, "scan_baci: group: no key '%s' (year, exporter, importer, product, chapter, "
                     "heading)", keys[i]);
-    const char *col = k >= 4 ? "product" : key_names[k];
+    const char *col = BACI_KEYS[k < 4 ? k : 3]; /* chapter and heading read product */
     bool seen = false;
     for (size_t c = 0; c < nc; c++) seen |= strcmp(cols[c], col) == 0;
     if (!seen) cols[nc++] = col;

@@ -8,16 +8,13 @@
 -- converting only the columns (and for T3 the rows) the query needs; every
 -- field of every row is still checked.
 local task, a, b = arg[1], arg[2], arg[3]
-local function load(path, opts)
+local function quiet(opts)
   opts = opts or {}
   opts.progress = false
-  return trade.import_baci(path, opts)
+  return opts
 end
-local function scan(path, opts)
-  opts = opts or {}
-  opts.progress = false
-  return trade.scan_baci(path, opts)
-end
+local function load(path) return trade.import_baci(path, quiet()) end
+local function scan(path, opts) return trade.scan_baci(path, quiet(opts)) end
 local function f3(x) return string.format("%.3f", x) end
 
 local function top_exporters(data) -- a dataset or a scan
